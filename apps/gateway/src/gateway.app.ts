@@ -1,0 +1,61 @@
+import type { KeyhouseConfig } from '@keyhouse/config';
+import { generateRequestId, MetricsRegistry, registerHttpMetrics } from '@keyhouse/observability';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { GatewayModule } from './gateway.module';
+
+/**
+ * Builds the gateway on Fastify, ready to listen: used by main.ts and, unchanged, by the
+ * end-to-end tests (which pass their own config and a capturing logger).
+ */
+export async function createGatewayApp(
+  config: KeyhouseConfig,
+  rootLogger: Logger,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: generateRequestId,
+    logger: false,
+    trustProxy: false,
+    routerOptions: { maxParamLength: 512 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register(config, rootLogger),
+    adapter,
+    {
+      bufferLogs: true,
+      // JSON only: Fastify's own JSON parser (with bodyLimit) stays; Nest's form parser is
+      // not registered, so any other content type is a 415 rather than a half-parsed body.
+      bodyParser: false,
+    },
+  );
+  app.useLogger(app.get(NestPinoLogger));
+  app.flushLogs();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify parses text/plain into a string by default; refuse it like any non-JSON body.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await registerHttpMetrics(fastify, app.get(MetricsRegistry));
+  setUpOpenApi(app);
+  await app.init();
+  return app;
+}
+
+function setUpOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Keyhouse')
+      .setDescription('Auth gateway and token vault: mint, store and refresh third-party tokens')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Keyhouse API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}

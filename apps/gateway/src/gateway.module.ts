@@ -1,0 +1,31 @@
+import { AuthModule } from '@keyhouse/auth';
+import { ProblemDetailsFilter, StrictValidationPipe } from '@keyhouse/common';
+import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
+import { DatabaseModule } from '@keyhouse/database';
+import { ObservabilityModule } from '@keyhouse/observability';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { Logger } from 'pino';
+
+/** The upstreams Keyhouse speaks to; the providers registry will own this list. */
+const PROVIDER_NAMES = ['tpa-stream', 'stream-chat', 'mydatahelps', 'mesh', 'api-stream'];
+
+/** The HTTP gateway: public /v1 routes, /admin, health, metrics, docs. */
+@Module({})
+export class GatewayModule {
+  static register(config: KeyhouseConfig, rootLogger: Logger): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ObservabilityModule.forRoot(rootLogger, { http: true }),
+        DatabaseModule.forRoot('keyhouse-gateway'),
+        AuthModule.forRoot(PROVIDER_NAMES),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+      ],
+    };
+  }
+}

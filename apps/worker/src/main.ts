@@ -1,0 +1,36 @@
+import { onShutdownSignal } from '@keyhouse/common';
+import { ConfigurationError, loadConfig } from '@keyhouse/config';
+import { resolveDatabase } from '@keyhouse/database';
+import { createRootLogger } from '@keyhouse/observability';
+import { NestFactory } from '@nestjs/core';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createRootLogger({ level: config.logLevel, name: 'worker' });
+  const database = await resolveDatabase(config, logger);
+  const app = await NestFactory.createApplicationContext(
+    WorkerModule.register(database.config, logger),
+    {
+      bufferLogs: true,
+    },
+  );
+  app.useLogger(app.get(NestPinoLogger));
+  app.flushLogs();
+  onShutdownSignal(logger, async () => {
+    await app.close();
+    await database.stop();
+  });
+  await app.init();
+  logger.info('worker started');
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigurationError
+      ? error.message
+      : `worker failed to start: ${String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { IS_PUBLIC } from '@keyhouse/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ApiClientsService } from './api-clients.service';
+import { BEARER_PATTERN } from './api-key';
+import { REQUIRED_PROVIDER, REQUIRED_SCOPE, type RequestWithCaller } from './auth.decorators';
+import { AuthError, AuthErrorCode } from './auth.errors';
+import { mayUseProvider } from './caller';
+import type { Scope } from './scopes';
+
+/**
+ * The global guard: every route needs a valid API key carrying the route's scope unless it
+ * is marked @Public(). A route with neither is refused, so forgetting a decorator fails
+ * closed (and a test lists every route to catch it before that).
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly clients: ApiClientsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<FastifyRequest & RequestWithCaller>();
+    const bearer = BEARER_PATTERN.exec(request.headers.authorization ?? '');
+    if (!bearer?.[1]) {
+      throw new AuthError(
+        AuthErrorCode.MissingKey,
+        'Send the API key as Authorization: Bearer <key>',
+      );
+    }
+    const caller = await this.clients.authenticate(bearer[1]);
+    if (!caller) {
+      throw new AuthError(AuthErrorCode.UnknownKey, 'The API key is unknown, rotated or deleted');
+    }
+    request.caller = caller;
+
+    const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets);
+    if (!scope) {
+      throw new AuthError(AuthErrorCode.RouteWithoutScope, 'This route is not open to API keys');
+    }
+    if (!caller.scopes.includes(scope)) {
+      throw new AuthError(AuthErrorCode.MissingScope, `This API key lacks the ${scope} scope`);
+    }
+    const provider = this.reflector.getAllAndOverride<string | undefined>(
+      REQUIRED_PROVIDER,
+      targets,
+    );
+    if (provider && !mayUseProvider(caller, provider)) {
+      throw new AuthError(AuthErrorCode.ProviderNotAllowed, `This API key may not use ${provider}`);
+    }
+    return true;
+  }
+}

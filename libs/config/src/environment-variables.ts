@@ -1,0 +1,203 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+/** "true"/"false"/"1"/"0" become booleans; anything else stays a string and fails @IsBoolean. */
+const toBoolean = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (value === undefined || value === '') {
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      return value;
+    }
+    const normalized = value.trim().toLowerCase();
+    if (normalized === 'true' || normalized === '1') {
+      return true;
+    }
+    if (normalized === 'false' || normalized === '0') {
+      return false;
+    }
+    return value;
+  });
+
+/** Integers only; "12abc" stays a string and fails @IsInt instead of becoming 12. */
+const toInteger = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (value === undefined || value === '') {
+      return undefined;
+    }
+    return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  });
+
+const emptyToUndefined = () =>
+  Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
+
+const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+
+/** Keys are `id:base64(32 bytes)`, comma-separated; the vault parses them, this only checks the shape. */
+const VAULT_KEYS_PATTERN =
+  /^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9+/]{43}=)*$/;
+
+/**
+ * Every environment variable Keyhouse reads, with its validation. API.md's configuration
+ * table is the contract for the names; the tuning knobs below it are Keyhouse's own.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @emptyToUndefined()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @IsString()
+  @MaxLength(255)
+  HOST?: string;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// connection string',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @IsString()
+  @MinLength(1)
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @Matches(VAULT_KEYS_PATTERN, {
+    message: 'VAULT_KEYS must be comma-separated id:base64(32 bytes) entries',
+  })
+  VAULT_KEYS?: string;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'VAULT_ACTIVE_KEY must be a key id from VAULT_KEYS',
+  })
+  VAULT_ACTIVE_KEY?: string;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @IsString()
+  @MinLength(32, {
+    message: 'BOOTSTRAP_ADMIN_KEY must be at least 32 characters',
+  })
+  @MaxLength(512)
+  BOOTSTRAP_ADMIN_KEY?: string;
+
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  REFRESH_ENABLED?: boolean;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  REFRESH_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  REFRESH_BATCH_SIZE?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  REFRESH_CONCURRENCY?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  REFRESH_LEASE_SECONDS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  REFRESH_MIN_LEAD_SECONDS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  UPSTREAM_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  UPSTREAM_CONNECT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @emptyToUndefined()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  SANDBOX?: boolean;
+
+  @IsOptional() @emptyToUndefined() @IsUrl(url) TPA_STREAM_BASE_URL?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) TPA_STREAM_ACCESS_KEY?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) TPA_STREAM_SECRET_KEY?: string;
+
+  @IsOptional() @emptyToUndefined() @IsUrl(url) STREAM_CHAT_BASE_URL?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) STREAM_CHAT_API_KEY?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) STREAM_CHAT_API_SECRET?: string;
+
+  @IsOptional() @emptyToUndefined() @IsUrl(url) MYDATAHELPS_TOKEN_URL?: string;
+  @IsOptional()
+  @emptyToUndefined()
+  @IsString()
+  @MaxLength(512)
+  MYDATAHELPS_SERVICE_ACCOUNT?: string;
+  @IsOptional()
+  @emptyToUndefined()
+  @Matches(/-----BEGIN (RSA )?PRIVATE KEY-----/, {
+    message: 'MYDATAHELPS_PRIVATE_KEY must be a PEM private key',
+  })
+  MYDATAHELPS_PRIVATE_KEY?: string;
+
+  @IsOptional() @emptyToUndefined() @IsUrl(url) MESH_BASE_URL?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) MESH_CLIENT_ID?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) MESH_CLIENT_SECRET?: string;
+
+  @IsOptional() @emptyToUndefined() @IsUrl(url) API_STREAM_BASE_URL?: string;
+  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) API_STREAM_API_KEY?: string;
+}

@@ -1,0 +1,64 @@
+import type { Secret } from './secret';
+
+export type NodeEnvironment = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Credentials for one upstream; a provider is "configured" when it has them all. */
+export interface ProviderSettings {
+  readonly baseUrl: string;
+  /** Public or identifying part (access key, API key, client id, service account). */
+  readonly clientId?: string;
+  /** Secret part (secret key, API secret, client secret, private key PEM). */
+  readonly clientSecret?: Secret;
+}
+
+export interface ProvidersConfig {
+  readonly tpaStream: ProviderSettings;
+  readonly streamChat: ProviderSettings;
+  readonly myDataHelps: ProviderSettings;
+  readonly mesh: ProviderSettings;
+  readonly apiStream: ProviderSettings;
+}
+
+export type ProviderConfigName = keyof ProvidersConfig;
+
+/**
+ * The validated configuration, built once at boot by `loadConfig`. Code takes it by
+ * injection and never reads the environment itself.
+ */
+export abstract class KeyhouseConfig {
+  abstract readonly nodeEnv: NodeEnvironment;
+  abstract readonly isProduction: boolean;
+  abstract readonly logLevel: LogLevel;
+  abstract readonly http: {
+    readonly port: number;
+    readonly host: string;
+    /** Request bodies over this are refused with 413 before parsing. */
+    readonly bodyLimitBytes: number;
+  };
+  abstract readonly database: {
+    /** Unset means "start an embedded Postgres under dataDir". */
+    readonly url?: Secret;
+    readonly dataDir: string;
+    readonly poolSize: number;
+  };
+  abstract readonly vault: {
+    readonly keys?: Secret;
+    readonly activeKeyId?: string;
+  };
+  abstract readonly bootstrapAdminKey?: Secret;
+  abstract readonly refresh: {
+    readonly enabled: boolean;
+    readonly intervalMs: number;
+    readonly batchSize: number;
+    readonly concurrency: number;
+    readonly leaseSeconds: number;
+    readonly minLeadSeconds: number;
+  };
+  abstract readonly upstream: {
+    readonly timeoutMs: number;
+    readonly connectTimeoutMs: number;
+  };
+  abstract readonly sandbox: boolean;
+  abstract readonly providers: ProvidersConfig;
+}

@@ -1,0 +1,91 @@
+import { inspect } from 'node:util';
+import { ConfigurationError } from './config.errors';
+import { loadConfig } from './load-config';
+import { Secret } from './secret';
+
+const KEY = `main:${Buffer.alloc(32, 7).toString('base64')}`;
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.http).toMatchObject({ port: 3000, host: '127.0.0.1', bodyLimitBytes: 65_536 });
+    expect(config.refresh.enabled).toBe(true);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toMatch(/\.data$/);
+    expect(config.providers.mesh.baseUrl).toBe('https://integration-api.meshconnect.com');
+    expect(config.sandbox).toBe(true);
+  });
+
+  it('turns the sandbox off by default once any provider is configured', () => {
+    const config = loadConfig({ MESH_CLIENT_ID: 'id', MESH_CLIENT_SECRET: 'secret' });
+    expect(config.sandbox).toBe(false);
+    expect(
+      loadConfig({ MESH_CLIENT_ID: 'id', MESH_CLIENT_SECRET: 'secret', SANDBOX: 'true' }).sandbox,
+    ).toBe(true);
+  });
+
+  it('reports every bad variable by name at once', () => {
+    const attempt = () =>
+      loadConfig({ PORT: '70000', REFRESH_ENABLED: 'maybe', VAULT_KEYS: 'nope' });
+    expect(attempt).toThrow(ConfigurationError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('PORT');
+      expect(message).toContain('REFRESH_ENABLED');
+      expect(message).toContain('VAULT_KEYS');
+    }
+  });
+
+  it('never echoes a secret value in its errors', () => {
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_KEY: 'hunter2-but-short' })).toThrow(
+      /BOOTSTRAP_ADMIN_KEY/,
+    );
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_KEY: 'hunter2-but-short' })).not.toThrow(/hunter2/);
+  });
+
+  it('refuses production without keys or database, or with the sandbox', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VAULT_KEYS[\s\S]*DATABASE_URL/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        VAULT_KEYS: KEY,
+        DATABASE_URL: 'postgres://db/x',
+        SANDBOX: 'true',
+      }),
+    ).toThrow(/SANDBOX/);
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      VAULT_KEYS: KEY,
+      DATABASE_URL: 'postgres://db/x',
+    });
+    expect(production.sandbox).toBe(false);
+  });
+
+  it('accepts well-formed vault keys and booleans written either way', () => {
+    const config = loadConfig({
+      VAULT_KEYS: `${KEY},next:${Buffer.alloc(32, 9).toString('base64')}`,
+      REFRESH_ENABLED: '0',
+    });
+    expect(config.vault.keys).toBeInstanceOf(Secret);
+    expect(config.refresh.enabled).toBe(false);
+  });
+
+  it('keeps secrets out of strings, JSON and inspection', () => {
+    const config = loadConfig({
+      BOOTSTRAP_ADMIN_KEY: 'a'.repeat(40),
+      DATABASE_URL: 'postgres://u:pw-123@h/db',
+    });
+    const printed = [
+      String(config.bootstrapAdminKey),
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+    ];
+    for (const text of printed) {
+      expect(text).not.toContain('a'.repeat(40));
+      expect(text).not.toContain('pw-123');
+    }
+    expect(config.bootstrapAdminKey?.reveal()).toBe('a'.repeat(40));
+  });
+});

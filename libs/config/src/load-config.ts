@@ -1,0 +1,148 @@
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ConfigurationError } from './config.errors';
+import { EnvironmentVariables } from './environment-variables';
+import type {
+  KeyhouseConfig,
+  LogLevel,
+  NodeEnvironment,
+  ProviderSettings,
+  ProvidersConfig,
+} from './keyhouse-config';
+import { Secret } from './secret';
+
+export const DEFAULT_PROVIDER_URLS = {
+  tpaStream: 'https://app.tpastream.com',
+  streamChat: 'https://chat.stream-io-api.com',
+  myDataHelps: 'https://mydatahelps.org/identityserver/connect/token',
+  mesh: 'https://integration-api.meshconnect.com',
+  apiStream: 'https://live.api.stream',
+} as const;
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the one configuration object from an environment (the process's by default, a
+ * literal in tests); the only reader of process.env. Every invalid variable is reported by name at once; values are
+ * never echoed, since some are secrets.
+ */
+export function loadConfig(environment: Environment = process.env): KeyhouseConfig {
+  const variables = plainToInstance(EnvironmentVariables, { ...environment });
+  const problems = validateSync(variables, { forbidUnknownValues: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => withName(error.property, message)),
+  );
+  if (problems.length > 0) {
+    throw new ConfigurationError(problems);
+  }
+  const nodeEnv = (variables.NODE_ENV ?? 'development') as NodeEnvironment;
+  const isProduction = nodeEnv === 'production';
+  const providers = readProviders(variables);
+  const anyProviderConfigured = Object.values(providers).some(isConfigured);
+  const sandbox = variables.SANDBOX ?? (!isProduction && !anyProviderConfigured);
+
+  const config: KeyhouseConfig = {
+    nodeEnv,
+    isProduction,
+    logLevel: (variables.LOG_LEVEL ?? 'info') as LogLevel,
+    http: {
+      port: variables.PORT ?? 3000,
+      host: variables.HOST ?? '127.0.0.1',
+      bodyLimitBytes: 64 * 1024,
+    },
+    database: {
+      url: secretOf(variables.DATABASE_URL),
+      dataDir: resolve(variables.DATA_DIR ?? './.data'),
+      poolSize: 10,
+    },
+    vault: {
+      keys: secretOf(variables.VAULT_KEYS),
+      activeKeyId: variables.VAULT_ACTIVE_KEY,
+    },
+    bootstrapAdminKey: secretOf(variables.BOOTSTRAP_ADMIN_KEY),
+    refresh: {
+      enabled: variables.REFRESH_ENABLED ?? true,
+      intervalMs: variables.REFRESH_INTERVAL_MS ?? 1_000,
+      batchSize: variables.REFRESH_BATCH_SIZE ?? 50,
+      concurrency: variables.REFRESH_CONCURRENCY ?? 10,
+      leaseSeconds: variables.REFRESH_LEASE_SECONDS ?? 60,
+      minLeadSeconds: variables.REFRESH_MIN_LEAD_SECONDS ?? 60,
+    },
+    upstream: {
+      timeoutMs: variables.UPSTREAM_TIMEOUT_MS ?? 10_000,
+      connectTimeoutMs: variables.UPSTREAM_CONNECT_TIMEOUT_MS ?? 3_000,
+    },
+    sandbox,
+    providers,
+  };
+  assertProductionSafe(config);
+  return config;
+}
+
+/** No silent downgrade: production without its keys, its database, or with fakes, does not start. */
+function assertProductionSafe(config: KeyhouseConfig): void {
+  if (!config.isProduction) {
+    return;
+  }
+  const problems: string[] = [];
+  if (!config.vault.keys) {
+    problems.push('VAULT_KEYS is required when NODE_ENV=production');
+  }
+  if (!config.database.url) {
+    problems.push('DATABASE_URL is required when NODE_ENV=production');
+  }
+  if (config.sandbox) {
+    problems.push('SANDBOX=true is not allowed when NODE_ENV=production');
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(problems);
+  }
+}
+
+function readProviders(variables: EnvironmentVariables): ProvidersConfig {
+  return {
+    tpaStream: provider(
+      variables.TPA_STREAM_BASE_URL ?? DEFAULT_PROVIDER_URLS.tpaStream,
+      variables.TPA_STREAM_ACCESS_KEY,
+      variables.TPA_STREAM_SECRET_KEY,
+    ),
+    streamChat: provider(
+      variables.STREAM_CHAT_BASE_URL ?? DEFAULT_PROVIDER_URLS.streamChat,
+      variables.STREAM_CHAT_API_KEY,
+      variables.STREAM_CHAT_API_SECRET,
+    ),
+    myDataHelps: provider(
+      variables.MYDATAHELPS_TOKEN_URL ?? DEFAULT_PROVIDER_URLS.myDataHelps,
+      variables.MYDATAHELPS_SERVICE_ACCOUNT,
+      variables.MYDATAHELPS_PRIVATE_KEY,
+    ),
+    mesh: provider(
+      variables.MESH_BASE_URL ?? DEFAULT_PROVIDER_URLS.mesh,
+      variables.MESH_CLIENT_ID,
+      variables.MESH_CLIENT_SECRET,
+    ),
+    apiStream: provider(
+      variables.API_STREAM_BASE_URL ?? DEFAULT_PROVIDER_URLS.apiStream,
+      // api.stream has a single API key, which is the secret.
+      undefined,
+      variables.API_STREAM_API_KEY,
+    ),
+  };
+}
+
+function provider(baseUrl: string, clientId?: string, clientSecret?: string): ProviderSettings {
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), clientId, clientSecret: secretOf(clientSecret) };
+}
+
+/** api.stream is configured by its key alone; the others need both halves. */
+export function isConfigured(settings: ProviderSettings): boolean {
+  return settings.clientSecret !== undefined;
+}
+
+function secretOf(value: string | undefined): Secret | undefined {
+  return value === undefined ? undefined : new Secret(value);
+}
+
+function withName(variable: string, message: string): string {
+  return message.startsWith(variable) ? message : `${variable}: ${message}`;
+}

@@ -1,0 +1,53 @@
+import { KeyhouseConfig } from '@keyhouse/config';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DatabaseLock, withAdvisoryLock } from './advisory-lock';
+import { baseDataSourceOptions } from './data-source-options';
+
+/**
+ * TypeORM over the configured database. The data source is handed out only after the
+ * pending migrations have run under an advisory lock, so nothing ever queries an old schema
+ * and processes booting together migrate once.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(applicationName: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [KeyhouseConfig],
+          useFactory: (config: KeyhouseConfig) => {
+            if (!config.database.url) {
+              throw new Error('DATABASE_URL was not resolved before the database module started');
+            }
+            return {
+              ...baseDataSourceOptions({
+                url: config.database.url.reveal(),
+                poolSize: config.database.poolSize,
+                applicationName,
+              }),
+              autoLoadEntities: true,
+            };
+          },
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+            await runPendingMigrations(dataSource);
+            return dataSource;
+          },
+        }),
+      ],
+    };
+  }
+}
+
+async function runPendingMigrations(dataSource: DataSource): Promise<void> {
+  const logger = new Logger('Migrations');
+  await withAdvisoryLock(dataSource, DatabaseLock.Migrations, async () => {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) {
+      logger.log({ applied: applied.map((migration) => migration.name) }, 'migrations applied');
+    }
+  });
+}

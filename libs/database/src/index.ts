@@ -1,0 +1,9 @@
+export { DatabaseLock, withAdvisoryLock } from './advisory-lock';
+export { baseDataSourceOptions, type ConnectionSettings } from './data-source-options';
+export { DatabaseModule } from './database.module';
+export {
+  type EmbeddedDatabase,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from './embedded-postgres';
+export { resolveDatabase, type ResolvedDatabase } from './resolve-database';

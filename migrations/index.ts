@@ -1,0 +1,5 @@
+// Every migration, in order. The apps load migrations from this list (so they are compiled
+// with the app); a test checks it matches the files in this folder.
+import { CreateApiClients1795247107299 } from './1795247107299-CreateApiClients';
+
+export const migrations = [CreateApiClients1795247107299];

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export type AppName = 'gateway' | 'worker';
+
+/**
+ * A gateway or worker as its own OS process, from the build `npm test` makes first
+ * (pretest). Used where one process is not enough: restarts, several processes on one
+ * database, SIGKILL.
+ */
+export class AppProcess {
+  private output = '';
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly app: AppName,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static async start(app: AppName, env: Record<string, string | undefined>): Promise<AppProcess> {
+    const entry = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+    if (!existsSync(entry)) {
+      throw new Error(`${entry} is missing: run the suite with "npm test" (it builds first)`);
+    }
+    const port = await freePort();
+    const child = spawn(process.execPath, [entry], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new AppProcess(app, port, child);
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  logs(): string {
+    return this.output;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resolves once /health/ready answers 200 (gateway) or the worker logs that it started. */
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) {
+        throw new Error(`${this.app} exited before it was ready:\n${this.output.slice(-2_000)}`);
+      }
+      if (this.app === 'worker' ? this.output.includes('worker started') : await this.isReady()) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${this.app} not ready within ${timeoutMs} ms:\n${this.output.slice(-2_000)}`);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.running) {
+      this.child.kill(signal);
+    }
+    return this.exited;
+  }
+
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
+  private async isReady(): Promise<boolean> {
+    try {
+      return (await fetch(`${this.baseUrl}/health/ready`)).status === 200;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,8 @@
+export { type GatewayHarness, type GatewayOptions, startGateway } from './gateway-harness';
+export { HttpClient, type HttpResult, type RequestOptions } from './http-client';
+export { LogCapture } from './log-capture';
+export { TcpProxy, throughProxy } from './tcp-proxy';
+export { createTestDatabase, queryDatabase, type TestDatabase } from './test-database';
+export { waitFor } from './wait-for';
+export { expectNoSecretsInLogs } from './secrets';
+export { AppProcess, type AppName, freePort } from './app-process';
