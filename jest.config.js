@@ -8,6 +8,8 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   moduleNameMapper[from] = '<rootDir>/' + target.replace('*', '$1');
 }
 
+const ESM_ONLY_DEPENDENCIES = ['content-disposition'];
+
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -16,8 +18,11 @@ module.exports = {
     '<rootDir>/apps/**/*.spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
   ],
+  // A few dependencies ship ESM only, which jest's CommonJS runtime cannot require; swc
+  // compiles just those to CommonJS (Node itself loads them fine through require(esm)).
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_DEPENDENCIES.join('|')})/)`],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       {
         // .swcrc is the build's (it excludes specs); tests get their own settings here.
