@@ -1,5 +1,6 @@
 // Every migration, in order. The apps load migrations from this list (so they are compiled
 // with the app); a test checks it matches the files in this folder.
 import { CreateApiClients1795247107299 } from './1795247107299-CreateApiClients';
+import { CreateCredentialsAndAudit1795247760102 } from './1795247760102-CreateCredentialsAndAudit';
 
-export const migrations = [CreateApiClients1795247107299];
+export const migrations = [CreateApiClients1795247107299, CreateCredentialsAndAudit1795247760102];

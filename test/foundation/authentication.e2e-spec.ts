@@ -1,10 +1,8 @@
-import { IS_PUBLIC } from '@keyhouse/common';
+import { IS_PUBLIC, REQUIRED_SCOPE } from '@keyhouse/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { expectNoSecretsInLogs, type GatewayHarness, startGateway } from '@keyhouse/testing';
-
-const REQUIRED_SCOPE = 'keyhouse:required-scope';
 
 interface DiscoveredRoute {
   readonly method: string;

@@ -87,7 +87,7 @@ describe('starting the apps as processes', () => {
   it.each([
     [
       'production without VAULT_KEYS',
-      { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x' },
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', VAULT_KEYS: undefined },
       'VAULT_KEYS',
     ],
     [
@@ -100,7 +100,11 @@ describe('starting the apps as processes', () => {
       },
       'SANDBOX',
     ],
-    ['production without DATABASE_URL', { NODE_ENV: 'production' }, 'DATABASE_URL'],
+    [
+      'production without DATABASE_URL',
+      { NODE_ENV: 'production', DATABASE_URL: undefined },
+      'DATABASE_URL',
+    ],
     ['a port that is not a number', { PORT: '80a' }, 'PORT'],
     [
       'a short bootstrap key',

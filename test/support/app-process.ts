@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TEST_VAULT_KEYS } from './gateway-harness';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -32,17 +33,20 @@ export class AppProcess {
       throw new Error(`${entry} is missing: run the suite with "npm test" (it builds first)`);
     }
     const port = await freePort();
+    const variables: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      VAULT_KEYS: TEST_VAULT_KEYS,
+      ...env,
+    };
     const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        ...env,
-      },
+      // An override of `undefined` removes the variable (spawn would pass "undefined").
+      env: Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== undefined)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new AppProcess(app, port, child);

@@ -10,6 +10,11 @@ import { HttpClient } from './http-client';
 import { LogCapture } from './log-capture';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
+/** Fixed vault keys for tests, so several gateways (and restarts) share one keyring. */
+export const TEST_VAULT_KEY_A = `test-a:${Buffer.alloc(32, 0xa1).toString('base64')}`;
+export const TEST_VAULT_KEY_B = `test-b:${Buffer.alloc(32, 0xb2).toString('base64')}`;
+export const TEST_VAULT_KEYS = TEST_VAULT_KEY_A;
+
 export interface GatewayHarness {
   readonly app: NestFastifyApplication;
   readonly config: KeyhouseConfig;
@@ -44,6 +49,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     BOOTSTRAP_ADMIN_KEY: adminKey,
     SANDBOX: 'false',
     REFRESH_ENABLED: 'false',
+    VAULT_KEYS: TEST_VAULT_KEYS,
     ...options.env,
   });
   const logs = new LogCapture();

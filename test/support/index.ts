@@ -6,3 +6,6 @@ export { createTestDatabase, queryDatabase, type TestDatabase } from './test-dat
 export { waitFor } from './wait-for';
 export { expectNoSecretsInLogs } from './secrets';
 export { AppProcess, type AppName, freePort } from './app-process';
+export { dumpDatabase } from './database-dump';
+export { createClient, type CredentialSeed, fakeToken, seedCredential } from './factories';
+export { TEST_VAULT_KEY_A, TEST_VAULT_KEY_B, TEST_VAULT_KEYS } from './gateway-harness';

@@ -1,5 +1,10 @@
 import type { KeyhouseConfig } from '@keyhouse/config';
-import { generateRequestId, MetricsRegistry, registerHttpMetrics } from '@keyhouse/observability';
+import {
+  generateRequestId,
+  MetricsRegistry,
+  PinoNestLogger,
+  registerHttpMetrics,
+} from '@keyhouse/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -26,14 +31,16 @@ export async function createGatewayApp(
     GatewayModule.register(config, rootLogger),
     adapter,
     {
-      bufferLogs: true,
+      logger: new PinoNestLogger(rootLogger),
+      // Boot failures (a missing vault key, an unreachable database) reject to the caller,
+      // which prints them and exits; Nest's default would exit without saying why to tests.
+      abortOnError: false,
       // JSON only: Fastify's own JSON parser (with bodyLimit) stays; Nest's form parser is
       // not registered, so any other content type is a 415 rather than a half-parsed body.
       bodyParser: false,
     },
   );
   app.useLogger(app.get(NestPinoLogger));
-  app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify parses text/plain into a string by default; refuse it like any non-JSON body.

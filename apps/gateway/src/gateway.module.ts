@@ -1,8 +1,11 @@
+import { AuditModule } from '@keyhouse/audit';
 import { AuthModule } from '@keyhouse/auth';
 import { ProblemDetailsFilter, StrictValidationPipe } from '@keyhouse/common';
 import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
+import { CredentialsModule } from '@keyhouse/credentials';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
+import { VaultModule } from '@keyhouse/vault';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -20,7 +23,10 @@ export class GatewayModule {
         ConfigModule.forRoot(config),
         ObservabilityModule.forRoot(rootLogger, { http: true }),
         DatabaseModule.forRoot('keyhouse-gateway'),
+        AuditModule,
         AuthModule.forRoot(PROVIDER_NAMES),
+        VaultModule,
+        CredentialsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,7 +1,7 @@
 import { onShutdownSignal } from '@keyhouse/common';
 import { ConfigurationError, loadConfig } from '@keyhouse/config';
 import { resolveDatabase } from '@keyhouse/database';
-import { createRootLogger } from '@keyhouse/observability';
+import { createRootLogger, PinoNestLogger } from '@keyhouse/observability';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
@@ -13,11 +13,10 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(
     WorkerModule.register(database.config, logger),
     {
-      bufferLogs: true,
+      logger: new PinoNestLogger(logger),
     },
   );
   app.useLogger(app.get(NestPinoLogger));
-  app.flushLogs();
   onShutdownSignal(logger, async () => {
     await app.close();
     await database.stop();

@@ -1,10 +1,11 @@
+import { type AuditActor, AuditService } from '@keyhouse/audit';
 import { type Page, type PagePosition, RequestError, toPage } from '@keyhouse/common';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ApiClientEntity } from './api-client.entity';
 import { ApiClientRepository } from './api-client.repository';
 import { type ApiKeyKind, displayPrefix, generateApiKey, hashApiKey, hashesMatch } from './api-key';
-import type { Caller } from './caller';
-import type { Role, Scope } from './scopes';
+import type { Caller } from '@keyhouse/common';
+import type { Role, Scope } from '@keyhouse/common';
 
 export interface ApiClientSpec {
   readonly name: string;
@@ -42,7 +43,10 @@ export class ApiClientsService {
   private readonly logger = new Logger(ApiClientsService.name);
   private readonly lastUsedWritten = new Map<string, number>();
 
-  constructor(private readonly clients: ApiClientRepository) {}
+  constructor(
+    private readonly clients: ApiClientRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Resolves a presented key to its caller, or undefined for an unknown or deleted key. */
   async authenticate(presentedKey: string): Promise<Caller | undefined> {
@@ -55,7 +59,7 @@ export class ApiClientsService {
     return toCaller(client);
   }
 
-  async create(spec: ApiClientSpec): Promise<ApiClientWithKey> {
+  async create(spec: ApiClientSpec, actor: AuditActor): Promise<ApiClientWithKey> {
     const apiKey = generateApiKey(keyKind(spec.development));
     const client = await this.clients.create({
       name: spec.name,
@@ -67,11 +71,16 @@ export class ApiClientsService {
       keyPrefix: displayPrefix(apiKey),
       keyHash: hashApiKey(apiKey),
     });
+    await this.recordAction('client.created', client, actor);
     return { ...present(client), apiKey };
   }
 
   /** For operator-supplied keys (BOOTSTRAP_ADMIN_KEY): store its hash as given. */
-  async createWithKey(spec: ApiClientSpec, apiKey: string): Promise<ApiClientView> {
+  async createWithKey(
+    spec: ApiClientSpec,
+    apiKey: string,
+    actor: AuditActor,
+  ): Promise<ApiClientView> {
     const client = await this.clients.create({
       name: spec.name,
       team: spec.team,
@@ -82,6 +91,7 @@ export class ApiClientsService {
       keyPrefix: displayPrefix(apiKey),
       keyHash: hashApiKey(apiKey),
     });
+    await this.recordAction('client.created', client, actor);
     return present(client);
   }
 
@@ -101,20 +111,38 @@ export class ApiClientsService {
     return present(await this.requireClient(id));
   }
 
-  async rotate(id: string): Promise<ApiClientWithKey> {
+  async rotate(id: string, actor: AuditActor): Promise<ApiClientWithKey> {
     const client = await this.requireClient(id);
     const apiKey = generateApiKey(keyKind(client.development));
     if (!(await this.clients.replaceKey(id, hashApiKey(apiKey), displayPrefix(apiKey)))) {
       throw RequestError.notFound('API client');
     }
-    return { ...present(await this.requireClient(id)), apiKey };
+    const rotated = await this.requireClient(id);
+    await this.recordAction('client.key_rotated', rotated, actor);
+    return { ...present(rotated), apiKey };
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, actor: AuditActor): Promise<void> {
+    const client = await this.requireClient(id);
     if (!(await this.clients.delete(id))) {
       throw RequestError.notFound('API client');
     }
     this.lastUsedWritten.delete(id);
+    await this.recordAction('client.deleted', client, actor);
+  }
+
+  private recordAction(
+    action: 'client.created' | 'client.key_rotated' | 'client.deleted',
+    client: ApiClientEntity,
+    actor: AuditActor,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      actor,
+      team: client.team,
+      targetClientId: client.id,
+      details: { name: client.name, keyPrefix: client.keyPrefix },
+    });
   }
 
   private async requireClient(id: string): Promise<ApiClientEntity> {

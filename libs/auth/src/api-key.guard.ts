@@ -4,10 +4,10 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ApiClientsService } from './api-clients.service';
 import { BEARER_PATTERN } from './api-key';
-import { REQUIRED_PROVIDER, REQUIRED_SCOPE, type RequestWithCaller } from './auth.decorators';
+import { REQUIRED_PROVIDER, REQUIRED_SCOPE, type RequestWithCaller } from '@keyhouse/common';
 import { AuthError, AuthErrorCode } from './auth.errors';
-import { mayUseProvider } from './caller';
-import type { Scope } from './scopes';
+import { mayUseProvider } from '@keyhouse/common';
+import type { Scope } from '@keyhouse/common';
 
 /**
  * The global guard: every route needs a valid API key carrying the route's scope unless it

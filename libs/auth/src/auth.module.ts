@@ -1,3 +1,4 @@
+import { AuditModule } from '@keyhouse/audit';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -15,7 +16,7 @@ export class AuthModule {
   static forRoot(providerNames: readonly string[]): DynamicModule {
     return {
       module: AuthModule,
-      imports: [TypeOrmModule.forFeature([ApiClientEntity])],
+      imports: [TypeOrmModule.forFeature([ApiClientEntity]), AuditModule],
       controllers: [AdminClientsController],
       providers: [
         ApiClientRepository,

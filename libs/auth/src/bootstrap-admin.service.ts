@@ -1,3 +1,4 @@
+import { systemActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
 import { DatabaseLock, withAdvisoryLock } from '@keyhouse/database';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
@@ -41,13 +42,13 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       const configured = this.config.bootstrapAdminKey?.reveal();
       if (configured) {
         if (!(await this.clients.existsWithKey(configured))) {
-          await this.clients.createWithKey(BOOTSTRAP_ADMIN, configured);
+          await this.clients.createWithKey(BOOTSTRAP_ADMIN, configured, systemActor('bootstrap'));
           this.logger.log('created the admin client for BOOTSTRAP_ADMIN_KEY');
         }
         return;
       }
       if ((await this.clients.countActive()) === 0) {
-        const created = await this.clients.create(BOOTSTRAP_ADMIN);
+        const created = await this.clients.create(BOOTSTRAP_ADMIN, systemActor('bootstrap'));
         this.generated = created.apiKey;
         this.logger.warn({ keyPrefix: created.keyPrefix }, 'first start: generated an admin key');
       }

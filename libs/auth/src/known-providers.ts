@@ -1,6 +1,6 @@
 import { RequestError } from '@keyhouse/common';
 import { Inject, Injectable } from '@nestjs/common';
-import { ALL_PROVIDERS } from './scopes';
+import { ALL_PROVIDERS } from '@keyhouse/common';
 
 export const PROVIDER_NAMES = Symbol('PROVIDER_NAMES');
 

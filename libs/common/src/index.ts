@@ -20,3 +20,23 @@ export {
 export { StrictValidationPipe } from './validation/validation.pipe';
 export { IS_PUBLIC, Public } from './http/public.decorator';
 export { onShutdownSignal } from './process/shutdown';
+export {
+  CurrentCaller,
+  REQUIRED_PROVIDER,
+  REQUIRED_SCOPE,
+  type RequestWithCaller,
+  RequireProvider,
+  RequireScope,
+} from './access/access.decorators';
+export { type Caller, mayUseProvider } from './access/caller';
+export {
+  ALL_PROVIDERS,
+  DEVELOPMENT_MAX_LIFETIME_SECONDS,
+  DEVELOPMENT_ROLES,
+  ROLES,
+  type Role,
+  roleWithin,
+  SCOPES,
+  type Scope,
+} from './access/scopes';
+export { EXTERNAL_ID_PATTERN, ExternalIdPipe } from './http/external-id.pipe';

@@ -29,6 +29,10 @@ export class DatabaseModule {
                 applicationName,
               }),
               autoLoadEntities: true,
+              // A few quick retries ride out a database that is still starting; beyond that
+              // the process fails and its supervisor restarts it.
+              retryAttempts: 3,
+              retryDelay: 1_000,
             };
           },
           dataSourceFactory: async (options?: DataSourceOptions) => {

@@ -5,3 +5,4 @@ export { createRootLogger, type RootLoggerOptions } from './logging/root-logger'
 export { registerHttpMetrics } from './metrics/http-metrics';
 export { MetricsRegistry } from './metrics/metrics-registry';
 export { ObservabilityModule } from './observability.module';
+export { PinoNestLogger } from './logging/pino-nest-logger';

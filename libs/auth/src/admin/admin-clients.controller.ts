@@ -1,4 +1,7 @@
+import { clientActor } from '@keyhouse/audit';
 import {
+  type Caller,
+  CurrentCaller,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   type Page,
@@ -19,7 +22,7 @@ import {
   type ApiClientWithKey,
   ApiClientsService,
 } from '../api-clients.service';
-import { RequireScope } from '../auth.decorators';
+import { RequireScope } from '@keyhouse/common';
 import {
   ApiClientPageResponse,
   ApiClientResponse,
@@ -41,9 +44,12 @@ export class AdminClientsController {
   @Post()
   @ApiOperation({ summary: 'Create an API client; the answer holds its key, shown this once' })
   @ApiCreatedResponse({ type: ApiClientWithKeyResponse })
-  create(@Body() body: CreateApiClientDto): Promise<ApiClientWithKey> {
+  create(
+    @CurrentCaller() caller: Caller,
+    @Body() body: CreateApiClientDto,
+  ): Promise<ApiClientWithKey> {
     this.knownProviders.assertKnown(body.providers);
-    return this.clients.create(body);
+    return this.clients.create(body, clientActor(caller));
   }
 
   @Get()
@@ -64,15 +70,21 @@ export class AdminClientsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new key; the old one stops working at once' })
   @ApiOkResponse({ type: ApiClientWithKeyResponse })
-  rotate(@Param('id', UuidParamPipe) id: string): Promise<ApiClientWithKey> {
-    return this.clients.rotate(id);
+  rotate(
+    @CurrentCaller() caller: Caller,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<ApiClientWithKey> {
+    return this.clients.rotate(id, clientActor(caller));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a client; its key stops working at once' })
   @ApiNoContentResponse()
-  async remove(@Param('id', UuidParamPipe) id: string): Promise<void> {
-    await this.clients.delete(id);
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<void> {
+    await this.clients.delete(id, clientActor(caller));
   }
 }

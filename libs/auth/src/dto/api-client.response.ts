@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, SCOPES } from '../scopes';
+import { ROLES, SCOPES } from '@keyhouse/common';
 
 export class ApiClientResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

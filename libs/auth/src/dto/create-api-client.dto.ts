@@ -8,8 +8,12 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
 } from 'class-validator';
-import { ROLES, type Role, SCOPES, type Scope } from '../scopes';
+import { ROLES, type Role, SCOPES, type Scope } from '@keyhouse/common';
+
+/** Team names cannot start with "~": that prefix is Keyhouse's own (its app-level tokens). */
+const TEAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}$/;
 
 export class CreateApiClientDto {
   @ApiProperty({ example: 'growth-backend', minLength: 1, maxLength: 200 })
@@ -20,6 +24,9 @@ export class CreateApiClientDto {
   @ApiProperty({ example: 'growth', description: 'The team whose users this key may act for' })
   @IsString()
   @Length(1, 256)
+  @Matches(TEAM_PATTERN, {
+    message: 'team must start with a letter or digit and use letters, digits, . _ : @ -',
+  })
   team!: string;
 
   @ApiProperty({ enum: SCOPES, isArray: true, example: ['tokens:issue', 'tokens:read'] })

@@ -1,0 +1,67 @@
+/** One line of a benchmark table. */
+export interface BenchRow {
+  readonly benchmark: string;
+  readonly variant: string;
+  readonly opsPerSecond: number;
+  readonly note?: string;
+}
+
+/**
+ * Runs `operation` repeatedly for about `durationMs` (after a short warm-up) and returns
+ * operations per second. Synchronous operations run in tight batches so the clock is not
+ * what gets measured.
+ */
+export function opsPerSecond(operation: () => void, durationMs = 1_000): number {
+  const deadline = (until: number) => performance.now() < until;
+  const warmUntil = performance.now() + durationMs / 5;
+  while (deadline(warmUntil)) {
+    for (let index = 0; index < 100; index++) {
+      operation();
+    }
+  }
+  let count = 0;
+  const start = performance.now();
+  const until = start + durationMs;
+  while (deadline(until)) {
+    for (let index = 0; index < 100; index++) {
+      operation();
+    }
+    count += 100;
+  }
+  return (count * 1_000) / (performance.now() - start);
+}
+
+/** The async counterpart: `concurrency` loops awaiting `operation` until the time is up. */
+export async function asyncOpsPerSecond(
+  operation: () => Promise<unknown>,
+  { durationMs = 1_000, concurrency = 1 }: { durationMs?: number; concurrency?: number } = {},
+): Promise<number> {
+  const run = async (until: number) => {
+    let count = 0;
+    while (performance.now() < until) {
+      await operation();
+      count++;
+    }
+    return count;
+  };
+  await Promise.all(
+    Array.from({ length: concurrency }, () => run(performance.now() + durationMs / 5)),
+  );
+  const start = performance.now();
+  const counts = await Promise.all(
+    Array.from({ length: concurrency }, () => run(start + durationMs)),
+  );
+  return (counts.reduce((sum, count) => sum + count, 0) * 1_000) / (performance.now() - start);
+}
+
+export function formatTable(rows: readonly BenchRow[]): string {
+  const lines = [
+    '| benchmark | variant | ops/s | note |',
+    '|---|---|---:|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.benchmark} | ${row.variant} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${row.note ?? ''} |`,
+    ),
+  ];
+  return lines.join('\n');
+}

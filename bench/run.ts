@@ -1,0 +1,30 @@
+// npm run bench [name...]: runs the benchmarks (all, or those whose name contains an
+// argument) and prints one markdown table. Each benchmark runs its floor in the same
+// invocation, so the numbers compare on the same machine and moment.
+import { formatTable, type BenchRow } from './measure';
+import { vaultCryptoBenchmark } from './vault-crypto.bench';
+
+const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
+  'vault-crypto': vaultCryptoBenchmark,
+};
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2);
+  const selected = Object.entries(BENCHMARKS).filter(
+    ([name]) => filters.length === 0 || filters.some((filter) => name.includes(filter)),
+  );
+  const rows: BenchRow[] = [];
+  for (const [name, run] of selected) {
+    process.stderr.write(`running ${name}...\n`);
+    rows.push(...(await run()));
+  }
+  process.stdout.write(`${formatTable(rows)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+import type { PagePosition } from '@keyhouse/common';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import type { AuditEventInput } from './audit-action';
+import { AuditEventEntity } from './audit-event.entity';
+
+export interface AuditFilters {
+  readonly team?: string;
+  readonly credentialId?: string;
+  readonly action?: string;
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(
+    @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
+  ) {}
+
+  /** Inside the caller's transaction when given one, so the event commits with the change. */
+  async insert(events: readonly AuditEventInput[], manager?: EntityManager): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    const repository = manager ? manager.getRepository(AuditEventEntity) : this.events;
+    await repository.insert(events.map((event) => repository.create(toRow(event))));
+  }
+
+  /** Newest first; `limit + 1` rows for keyset pagination. */
+  listPage(
+    filters: AuditFilters,
+    after: PagePosition | undefined,
+    limit: number,
+  ): Promise<AuditEventEntity[]> {
+    const query = this.events
+      .createQueryBuilder('event')
+      .orderBy('event.created_at', 'DESC')
+      .addOrderBy('event.id', 'DESC')
+      .limit(limit + 1);
+    if (filters.team) {
+      query.andWhere('event.team = :team', { team: filters.team });
+    }
+    if (filters.credentialId) {
+      query.andWhere('event.credential_id = :credentialId', { credentialId: filters.credentialId });
+    }
+    if (filters.action) {
+      query.andWhere('event.action = :action', { action: filters.action });
+    }
+    if (after) {
+      query.andWhere('(event.created_at, event.id) < (:createdAt, :id)', after);
+    }
+    return query.getMany();
+  }
+}
+
+function toRow(event: AuditEventInput): Partial<AuditEventEntity> {
+  const actor = event.actor;
+  return {
+    action: event.action,
+    outcome: event.outcome ?? 'success',
+    actorKind: actor.kind,
+    actorClientId: actor.kind === 'client' ? actor.clientId : null,
+    actorName: actor.name,
+    actorTeam: actor.kind === 'client' ? actor.team : null,
+    team: event.team ?? null,
+    userId: event.userId ?? null,
+    provider: event.provider ?? null,
+    credentialId: event.credentialId ?? null,
+    targetClientId: event.targetClientId ?? null,
+    details: event.details ?? {},
+  };
+}

@@ -1,0 +1,76 @@
+import { type Page, type PagePosition, toPage } from '@keyhouse/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AuditDetails, AuditEventInput } from './audit-action';
+import type { AuditEventEntity } from './audit-event.entity';
+import { type AuditFilters, AuditRepository } from './audit.repository';
+
+export interface AuditEventView {
+  readonly id: string;
+  readonly at: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly actor: {
+    readonly kind: string;
+    readonly clientId: string | null;
+    readonly name: string;
+    readonly team: string | null;
+  };
+  readonly team: string | null;
+  readonly userId: string | null;
+  readonly provider: string | null;
+  readonly credentialId: string | null;
+  readonly targetClientId: string | null;
+  readonly details: AuditDetails;
+}
+
+/** The audit trail. Writes that change state pass their transaction so both commit together. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(private readonly events: AuditRepository) {}
+
+  async record(event: AuditEventInput, manager?: EntityManager): Promise<void> {
+    await this.events.insert([event], manager);
+  }
+
+  /**
+   * For reads, where a lost audit row must not fail the caller's request: recorded after
+   * the answer is decided, and a failure is logged rather than thrown.
+   */
+  recordQuietly(event: AuditEventInput): void {
+    this.events.insert([event]).catch((error: unknown) => {
+      this.logger.error({ err: error, action: event.action }, 'could not write an audit event');
+    });
+  }
+
+  async list(
+    filters: AuditFilters,
+    after: PagePosition | undefined,
+    limit: number,
+  ): Promise<Page<AuditEventView>> {
+    return toPage(await this.events.listPage(filters, after, limit), limit, present);
+  }
+}
+
+function present(event: AuditEventEntity): AuditEventView {
+  return {
+    id: event.id,
+    at: event.createdAt.toISOString(),
+    action: event.action,
+    outcome: event.outcome,
+    actor: {
+      kind: event.actorKind,
+      clientId: event.actorClientId,
+      name: event.actorName,
+      team: event.actorTeam,
+    },
+    team: event.team,
+    userId: event.userId,
+    provider: event.provider,
+    credentialId: event.credentialId,
+    targetClientId: event.targetClientId,
+    details: event.details,
+  };
+}

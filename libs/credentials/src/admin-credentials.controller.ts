@@ -1,0 +1,68 @@
+import { clientActor } from '@keyhouse/audit';
+import {
+  type Caller,
+  CurrentCaller,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  type Page,
+  RequireScope,
+  toPage,
+  UuidParamPipe,
+} from '@keyhouse/common';
+import {
+  type AdminCredentialView,
+  CredentialRepository,
+  CredentialRevocation,
+  presentCredentialForAdmin,
+  VaultError,
+  VaultErrorCode,
+} from '@keyhouse/vault';
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CredentialAccess } from './credential-access.service';
+import { AdminListCredentialsQuery } from './dto/credential-queries';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@RequireScope('admin')
+@Controller('admin/credentials')
+export class AdminCredentialsController {
+  constructor(
+    private readonly credentials: CredentialRepository,
+    private readonly revocation: CredentialRevocation,
+    private readonly access: CredentialAccess,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Credentials across teams (metadata only)' })
+  async list(@Query() query: AdminListCredentialsQuery): Promise<Page<AdminCredentialView>> {
+    const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = query;
+    return toPage(
+      await this.credentials.listPageForAdmin(filters, decodeCursor(cursor), limit),
+      limit,
+      presentCredentialForAdmin,
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: "One credential's metadata" })
+  async get(@Param('id', UuidParamPipe) id: string): Promise<AdminCredentialView> {
+    const credential = await this.credentials.findForAdmin(id);
+    if (!credential) {
+      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
+    }
+    return presentCredentialForAdmin(credential);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke upstream where possible and erase the encrypted material' })
+  @ApiNoContentResponse()
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<void> {
+    const revoked = await this.revocation.revokeForAdmin(id, clientActor(caller));
+    await this.access.revokeUpstream(revoked, clientActor(caller));
+  }
+}

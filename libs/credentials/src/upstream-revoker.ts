@@ -1,0 +1,11 @@
+import type { CredentialEntity, TokenSecrets } from '@keyhouse/vault';
+
+/**
+ * Revokes a deleted credential at its upstream, where the provider can. The providers lib
+ * supplies it; without one, deleting still erases the credential locally.
+ */
+export interface UpstreamRevoker {
+  revoke(credential: CredentialEntity, secrets: TokenSecrets): Promise<void>;
+}
+
+export const UPSTREAM_REVOKER = Symbol('UPSTREAM_REVOKER');

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { secretsMatch } from '../common/constant-time';
+import type { FakeOptions, FakeRequest, FakeResponse, Route } from '../common/fake-http';
+import { FakeServer } from '../common/fake-server';
+import { isUuid, opaqueToken } from '../common/random-token';
+import {
+  hasContentType,
+  isNonEmptyString,
+  type JsonObject,
+  parseJsonObject,
+} from '../common/request-body';
+import { MeshConnections } from './mesh-connections';
+import { meshError, meshOk } from './mesh-envelope';
+import type { IntegrationConnectedPayload, MeshAccountToken } from './mesh-payloads';
+import { parseRefreshRequest } from './refresh-request';
+
+export const MESH_LINK_TOKEN_PATH = '/api/v1/linktoken';
+export const MESH_REFRESH_PATH = '/api/v1/token/refresh';
+
+const LINK_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+const LOGO = 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=';
+
+export interface FakeMeshOptions extends FakeOptions {
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  /** Brokers whose refresh tokens survive a refresh (Mesh returns none unless asked). */
+  readonly reusableRefreshTokenBrokers?: readonly string[];
+  /** Default `expiresInSeconds` of connected accounts. */
+  readonly accessTokenLifetimeSeconds?: number;
+  /** Default `refreshTokenExpiresInSeconds`; omitted, refresh tokens do not expire. */
+  readonly refreshTokenLifetimeSeconds?: number;
+}
+
+export interface ConnectAccountOptions {
+  readonly userId?: string;
+  /** A link token from POST /linktoken: it must be live, and is used up. */
+  readonly linkToken?: string;
+  readonly brokerType?: string;
+  readonly brokerName?: string;
+  readonly accounts?: number;
+  /** null leaves the field out (a token that does not expire). */
+  readonly expiresInSeconds?: number | null;
+  readonly refreshTokenExpiresInSeconds?: number | null;
+  readonly withRefreshToken?: boolean;
+}
+
+interface LinkToken {
+  readonly userId: string;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+/** Mesh's integration API: link tokens, and refreshing the tokens a Link session produced. */
+export class FakeMesh extends FakeServer {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  linkTokenCount = 0;
+  /** Successful refreshes. */
+  refreshCount = 0;
+  private readonly accessTokenLifetimeSeconds: number;
+  private readonly refreshTokenLifetimeSeconds?: number;
+  private readonly connections: MeshConnections;
+  private readonly linkTokens = new Map<string, LinkToken>();
+  private readonly presented = new Map<string, number>();
+
+  constructor(options: FakeMeshOptions = {}) {
+    super('FakeMesh', options);
+    this.clientId = options.clientId ?? 'sandbox-mesh-client-id';
+    this.clientSecret = options.clientSecret ?? 'sandbox-mesh-client-secret';
+    this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3600;
+    this.refreshTokenLifetimeSeconds = options.refreshTokenLifetimeSeconds;
+    this.connections = new MeshConnections(new Set(options.reusableRefreshTokenBrokers ?? []));
+  }
+
+  /** Simulates a user finishing Mesh Link; returns the `onIntegrationConnected` payload. */
+  connectAccount(options: ConnectAccountOptions = {}): IntegrationConnectedPayload {
+    const userId = this.takeLinkUser(options) ?? options.userId ?? `sandbox-user-${opaqueToken(6)}`;
+    const brokerType = options.brokerType ?? 'robinhood';
+    const brokerName = options.brokerName ?? 'Robinhood';
+    const expiresInSeconds = pick(options.expiresInSeconds, this.accessTokenLifetimeSeconds);
+    const refreshTokenExpiresInSeconds = pick(
+      options.refreshTokenExpiresInSeconds,
+      this.refreshTokenLifetimeSeconds,
+    );
+    const accountTokens: MeshAccountToken[] = [];
+    for (let index = 0; index < (options.accounts ?? 1); index += 1) {
+      const account = {
+        accountId: randomUUID(),
+        accountName: `${brokerName} Individual ${index + 1}`,
+        fund: 1000 * (index + 1),
+        cash: 250 * (index + 1),
+        isReconnected: false,
+      };
+      const spec = {
+        userId,
+        brokerType,
+        account,
+        expiresInSeconds,
+        refreshTokenExpiresInSeconds,
+        withRefreshToken: options.withRefreshToken ?? true,
+      };
+      accountTokens.push(this.connections.connect(spec, this.now()));
+    }
+    return {
+      accountTokens,
+      brokerType,
+      brokerName,
+      brokerBrandInfo: { brokerLogo: LOGO, brokerPrimaryColor: '#00C805' },
+      ...(expiresInSeconds !== undefined && { expiresInSeconds }),
+      ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds }),
+    };
+  }
+
+  /** How many times this refresh token reached /token/refresh, faults and failures included. */
+  presentations(refreshToken: string): number {
+    return this.presented.get(refreshToken) ?? 0;
+  }
+
+  presentationCounts(): Map<string, number> {
+    return new Map(this.presented);
+  }
+
+  /** Makes the token fail as if Mesh had revoked it ("Unauthorized token"). */
+  revokeRefreshToken(refreshToken: string): void {
+    this.connections.revokeRefreshToken(refreshToken);
+  }
+
+  /** The next refresh of this token answers 200 with `content.status: "failed"`. */
+  failRefreshAsFailed(refreshToken: string, errorMessage = 'Broker rejected the refresh'): void {
+    this.connections.failRefreshAsFailed(refreshToken, errorMessage);
+  }
+
+  isAccessTokenValid(accessToken: string): boolean {
+    return this.connections.isAccessTokenValid(accessToken, this.now());
+  }
+
+  isRefreshTokenLive(refreshToken: string): boolean {
+    return this.connections.isRefreshTokenLive(refreshToken, this.now());
+  }
+
+  protected override routes(): readonly Route[] {
+    return [
+      {
+        path: MESH_LINK_TOKEN_PATH,
+        methods: { POST: (r) => this.withBody(r, (body) => this.linkToken(body)) },
+      },
+      {
+        path: MESH_REFRESH_PATH,
+        methods: { POST: (r) => this.withBody(r, (body) => this.refresh(body)) },
+      },
+    ];
+  }
+
+  protected override errorResponse(status: number, message: string): FakeResponse {
+    return meshError(status, message);
+  }
+
+  // Counted before faults: a presentation that an injected fault answered still happened.
+  protected override onReceived(request: FakeRequest): void {
+    if (request.method !== 'POST' || request.path !== MESH_REFRESH_PATH) {
+      return;
+    }
+    const refreshToken = parseJsonObject(request.rawBody)?.refreshToken;
+    if (typeof refreshToken === 'string') {
+      this.presented.set(refreshToken, this.presentations(refreshToken) + 1);
+    }
+  }
+
+  protected override resetCounters(): void {
+    this.linkTokenCount = 0;
+    this.refreshCount = 0;
+    this.presented.clear();
+  }
+
+  private withBody(
+    request: FakeRequest,
+    handler: (body: JsonObject) => FakeResponse,
+  ): FakeResponse {
+    const idOk = secretsMatch(request.headers['x-client-id'], this.clientId);
+    const secretOk = secretsMatch(request.headers['x-client-secret'], this.clientSecret);
+    if (!idOk || !secretOk) {
+      return meshError(401, 'Unauthorized');
+    }
+    if (!hasContentType(request, 'application/json')) {
+      return meshError(415, 'Content-Type must be application/json');
+    }
+    const body = parseJsonObject(request.rawBody);
+    if (body === undefined) {
+      return meshError(400, 'The request body is not a JSON object');
+    }
+    return handler(body);
+  }
+
+  private linkToken(body: JsonObject): FakeResponse {
+    if (!isNonEmptyString(body.userId)) {
+      return meshError(400, 'userId is required');
+    }
+    if (body.integrationId !== undefined && !isUuid(body.integrationId)) {
+      return meshError(400, 'integrationId must be a UUID');
+    }
+    const restrict = body.restrictMultipleAccounts;
+    if (restrict !== undefined && typeof restrict !== 'boolean') {
+      return meshError(400, 'restrictMultipleAccounts must be a boolean');
+    }
+    const url = `${this.baseUrl}/b2b-iframe/${randomUUID()}/broker-connect?auth_code=${opaqueToken(24)}`;
+    const linkToken = Buffer.from(url).toString('base64');
+    this.linkTokens.set(linkToken, {
+      userId: body.userId,
+      expiresAt: this.now() + LINK_TOKEN_LIFETIME_MS,
+      used: false,
+    });
+    this.linkTokenCount += 1;
+    return meshOk({ linkToken });
+  }
+
+  private refresh(body: JsonObject): FakeResponse {
+    const request = parseRefreshRequest(body);
+    if (typeof request === 'string') {
+      return meshError(400, request);
+    }
+    const outcome = this.connections.refresh(request, this.now());
+    switch (outcome.kind) {
+      case 'unauthorized':
+        return meshError(400, 'Unauthorized token');
+      case 'wrongType':
+        return meshError(400, `type ${request.type} does not match the token's broker`);
+      case 'answered':
+        if (outcome.content.status === 'succeeded') {
+          this.refreshCount += 1;
+        }
+        return meshOk(outcome.content);
+    }
+  }
+
+  private takeLinkUser(options: ConnectAccountOptions): string | undefined {
+    if (options.linkToken === undefined) {
+      return undefined;
+    }
+    const link = this.linkTokens.get(options.linkToken);
+    if (link === undefined || link.used || link.expiresAt <= this.now()) {
+      throw new Error('connectAccount: the link token is unknown, used or expired');
+    }
+    link.used = true;
+    return link.userId;
+  }
+}
+
+/** The per-call value, else the default; null means "leave it out". */
+function pick(value: number | null | undefined, fallback: number | undefined): number | undefined {
+  return value === null ? undefined : (value ?? fallback);
+}

@@ -1,0 +1,263 @@
+import type { PagePosition } from '@keyhouse/common';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { CredentialEntity, type CredentialStatus } from './credential.entity';
+import type { Owner } from './owner';
+
+export interface TeamCredentialFilters {
+  readonly userId?: string;
+  readonly provider?: string;
+  readonly status?: CredentialStatus;
+  /** Only these providers (the caller's grant); undefined means all. */
+  readonly providers?: readonly string[];
+}
+
+export interface AdminCredentialFilters {
+  readonly team?: string;
+  readonly provider?: string;
+  readonly status?: CredentialStatus;
+  readonly expiringWithinSeconds?: number;
+}
+
+/** Columns cleared when a credential is revoked: its secrets and its key are gone for good. */
+const SHREDDED = {
+  status: 'revoked' as const,
+  encryptedAccessToken: null,
+  encryptedRefreshToken: null,
+  wrappedDataKey: null,
+  dataKeyId: null,
+  refreshAt: null,
+  leaseOwner: null,
+  leaseExpiresAt: null,
+};
+
+/**
+ * The only code that touches `credentials`. Every read for a caller is scoped by team (and
+ * user where the route has one): another team's id simply matches nothing. Methods meant
+ * for operators or the scheduler say so in their names.
+ */
+@Injectable()
+export class CredentialRepository {
+  constructor(
+    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+  ) {}
+
+  findForTeam(team: string, id: string): Promise<CredentialEntity | null> {
+    return this.credentials.findOne({ where: { id, team } });
+  }
+
+  /** The live credential for an owner's account, locked for the caller's transaction. */
+  findLiveForAccountForUpdate(
+    manager: EntityManager,
+    owner: Owner,
+    provider: string,
+    accountKey: string,
+  ): Promise<CredentialEntity | null> {
+    return manager
+      .getRepository(CredentialEntity)
+      .createQueryBuilder('credential')
+      .setLock('pessimistic_write')
+      .where('credential.team = :team AND credential.user_id = :userId', owner)
+      .andWhere('credential.provider = :provider AND credential.account_key = :accountKey', {
+        provider,
+        accountKey,
+      })
+      .andWhere(`credential.status <> 'revoked'`)
+      .getOne();
+  }
+
+  findLiveForAccount(
+    owner: Owner,
+    provider: string,
+    accountKey: string,
+  ): Promise<CredentialEntity | null> {
+    return this.credentials
+      .createQueryBuilder('credential')
+      .where('credential.team = :team AND credential.user_id = :userId', owner)
+      .andWhere('credential.provider = :provider AND credential.account_key = :accountKey', {
+        provider,
+        accountKey,
+      })
+      .andWhere(`credential.status <> 'revoked'`)
+      .getOne();
+  }
+
+  listLiveForOwner(owner: Owner, provider: string): Promise<CredentialEntity[]> {
+    return this.credentials
+      .createQueryBuilder('credential')
+      .where('credential.team = :team AND credential.user_id = :userId', owner)
+      .andWhere('credential.provider = :provider', { provider })
+      .andWhere(`credential.status <> 'revoked'`)
+      .orderBy('credential.created_at', 'ASC')
+      .getMany();
+  }
+
+  listPageForTeam(
+    team: string,
+    filters: TeamCredentialFilters,
+    after: PagePosition | undefined,
+    limit: number,
+  ): Promise<CredentialEntity[]> {
+    const query = this.pageQuery(after, limit).andWhere('credential.team = :team', { team });
+    if (filters.userId !== undefined) {
+      query.andWhere('credential.user_id = :userId', { userId: filters.userId });
+    }
+    if (filters.providers) {
+      query.andWhere('credential.provider IN (:...providers)', {
+        providers: [...filters.providers, ''],
+      });
+    }
+    return this.withCommonFilters(query, filters).getMany();
+  }
+
+  listPageForAdmin(
+    filters: AdminCredentialFilters,
+    after: PagePosition | undefined,
+    limit: number,
+  ): Promise<CredentialEntity[]> {
+    const query = this.pageQuery(after, limit);
+    if (filters.team !== undefined) {
+      query.andWhere('credential.team = :team', { team: filters.team });
+    }
+    if (filters.expiringWithinSeconds !== undefined) {
+      query.andWhere(`credential.expires_at <= now() + make_interval(secs => :within)`, {
+        within: filters.expiringWithinSeconds,
+      });
+    }
+    return this.withCommonFilters(query, filters).getMany();
+  }
+
+  findForAdmin(id: string): Promise<CredentialEntity | null> {
+    return this.credentials.findOne({ where: { id } });
+  }
+
+  async insert(manager: EntityManager, credential: CredentialEntity): Promise<void> {
+    await manager.getRepository(CredentialEntity).insert(credential);
+  }
+
+  async save(manager: EntityManager, credential: CredentialEntity): Promise<CredentialEntity> {
+    return manager.getRepository(CredentialEntity).save(credential);
+  }
+
+  /** Crypto-shredding: erases the wrapped data key and both ciphertexts in one statement. */
+  async shredForTeam(manager: EntityManager, team: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) {
+      await manager.getRepository(CredentialEntity).update({ team, id: In([...ids]) }, SHREDDED);
+    }
+  }
+
+  /** The live credentials of a team (optionally one user), locked, for revocation. */
+  lockLiveForTeam(
+    manager: EntityManager,
+    team: string,
+    filter: { id?: string; userId?: string },
+  ): Promise<CredentialEntity[]> {
+    const query = manager
+      .getRepository(CredentialEntity)
+      .createQueryBuilder('credential')
+      .setLock('pessimistic_write')
+      .where('credential.team = :team', { team })
+      .andWhere(`credential.status <> 'revoked'`);
+    if (filter.id !== undefined) {
+      query.andWhere('credential.id = :id', { id: filter.id });
+    }
+    if (filter.userId !== undefined) {
+      query.andWhere('credential.user_id = :userId', { userId: filter.userId });
+    }
+    return query.getMany();
+  }
+
+  /** Throttled: one write per credential per `minimumGapSeconds`, so reads stay cheap. */
+  async touchLastRead(id: string, minimumGapSeconds: number): Promise<void> {
+    await this.credentials
+      .createQueryBuilder()
+      .update()
+      .set({ lastReadAt: () => 'now()', updatedAt: () => 'updated_at', version: () => 'version' })
+      .where('id = :id', { id })
+      .andWhere('(last_read_at IS NULL OR last_read_at < now() - make_interval(secs => :gap))', {
+        gap: minimumGapSeconds,
+      })
+      .execute();
+  }
+
+  /** How many live credentials each vault key wraps. */
+  async countByDataKey(): Promise<Map<string, number>> {
+    const rows = await this.credentials
+      .createQueryBuilder('credential')
+      .select('credential.data_key_id', 'keyId')
+      .addSelect('count(*)::int', 'count')
+      .where('credential.wrapped_data_key IS NOT NULL')
+      .groupBy('credential.data_key_id')
+      .getRawMany<{ keyId: string; count: number }>();
+    return new Map(rows.map((row) => [row.keyId, row.count]));
+  }
+
+  /** A batch of rows not yet wrapped by `activeKeyId`, locked and skipped by other rotators. */
+  lockBatchToRewrap(
+    manager: EntityManager,
+    activeKeyId: string,
+    batchSize: number,
+  ): Promise<CredentialEntity[]> {
+    return manager
+      .getRepository(CredentialEntity)
+      .createQueryBuilder('credential')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('credential.wrapped_data_key IS NOT NULL AND credential.data_key_id <> :activeKeyId', {
+        activeKeyId,
+      })
+      .limit(batchSize)
+      .getMany();
+  }
+
+  /** Re-wrap only: the data key (and so every ciphertext) stays the same. */
+  async replaceWrapping(
+    manager: EntityManager,
+    id: string,
+    fromKeyId: string,
+    wrapped: { keyId: string; wrapped: Buffer },
+  ): Promise<void> {
+    await manager
+      .getRepository(CredentialEntity)
+      .createQueryBuilder()
+      .update()
+      .set({
+        wrappedDataKey: wrapped.wrapped,
+        dataKeyId: wrapped.keyId,
+        updatedAt: () => 'updated_at',
+        version: () => 'version',
+      })
+      .where('id = :id AND data_key_id = :fromKeyId', { id, fromKeyId })
+      .execute();
+  }
+
+  private pageQuery(
+    after: PagePosition | undefined,
+    limit: number,
+  ): SelectQueryBuilder<CredentialEntity> {
+    const query = this.credentials
+      .createQueryBuilder('credential')
+      .where('TRUE')
+      .orderBy('credential.created_at', 'ASC')
+      .addOrderBy('credential.id', 'ASC')
+      .limit(limit + 1);
+    if (after) {
+      query.andWhere('(credential.created_at, credential.id) > (:createdAt, :id)', after);
+    }
+    return query;
+  }
+
+  private withCommonFilters(
+    query: SelectQueryBuilder<CredentialEntity>,
+    filters: { provider?: string; status?: CredentialStatus },
+  ): SelectQueryBuilder<CredentialEntity> {
+    if (filters.provider !== undefined) {
+      query.andWhere('credential.provider = :provider', { provider: filters.provider });
+    }
+    if (filters.status !== undefined) {
+      query.andWhere('credential.status = :status', { status: filters.status });
+    }
+    return query;
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CredentialEntity } from '../credential.entity';
+import { VaultError, VaultErrorCode } from '../vault.errors';
+import {
+  associatedData,
+  dataKeyContext,
+  type SealContext,
+  type SealedField,
+} from './associated-data';
+import type { Keyring, WrappedDataKey } from './keyring';
+import { open, seal } from './sealed-box';
+
+export const KEYRING = Symbol('KEYRING');
+
+export interface TokenSecrets {
+  readonly accessToken: string | null;
+  readonly refreshToken: string | null;
+}
+
+export interface SealedSecrets {
+  readonly encryptedAccessToken: Buffer | null;
+  readonly encryptedRefreshToken: Buffer | null;
+}
+
+/**
+ * Envelope encryption for credentials, and the only code that handles key material.
+ * Each credential has its own random 256-bit data key for its whole life; rotating the
+ * vault key re-wraps that data key and never touches the token ciphertexts.
+ */
+@Injectable()
+export class CredentialCipher {
+  constructor(@Inject(KEYRING) private readonly keyring: Keyring) {}
+
+  get activeKeyId(): string {
+    return this.keyring.activeKeyId;
+  }
+
+  hasKey(keyId: string): boolean {
+    return this.keyring.hasKey(keyId);
+  }
+
+  keyIds(): readonly string[] {
+    return this.keyring.keyIds();
+  }
+
+  async newDataKey(credentialId: string): Promise<{ dataKey: Buffer; wrapped: WrappedDataKey }> {
+    const dataKey = randomBytes(32);
+    return { dataKey, wrapped: await this.keyring.wrap(dataKey, dataKeyContext(credentialId)) };
+  }
+
+  async dataKeyOf(credential: CredentialEntity): Promise<Buffer> {
+    if (!credential.wrappedDataKey || !credential.dataKeyId) {
+      throw new VaultError(
+        VaultErrorCode.CredentialRevoked,
+        'the credential was revoked; its key is erased',
+      );
+    }
+    return this.keyring.unwrap(
+      { keyId: credential.dataKeyId, wrapped: credential.wrappedDataKey },
+      dataKeyContext(credential.id),
+    );
+  }
+
+  /** Re-wraps a data key under the active vault key (rotation). */
+  async rewrap(credential: CredentialEntity): Promise<WrappedDataKey> {
+    return this.keyring.wrap(await this.dataKeyOf(credential), dataKeyContext(credential.id));
+  }
+
+  sealSecrets(context: SealContext, dataKey: Buffer, secrets: TokenSecrets): SealedSecrets {
+    return {
+      encryptedAccessToken: this.sealField(context, dataKey, 'access_token', secrets.accessToken),
+      encryptedRefreshToken: this.sealField(
+        context,
+        dataKey,
+        'refresh_token',
+        secrets.refreshToken,
+      ),
+    };
+  }
+
+  sealField(
+    context: SealContext,
+    dataKey: Buffer,
+    field: SealedField,
+    value: string | null,
+  ): Buffer | null {
+    return value === null ? null : seal(value, dataKey, associatedData(context, field));
+  }
+
+  async openSecrets(credential: CredentialEntity): Promise<TokenSecrets> {
+    const dataKey = await this.dataKeyOf(credential);
+    return {
+      accessToken: this.openField(
+        credential,
+        dataKey,
+        'access_token',
+        credential.encryptedAccessToken,
+      ),
+      refreshToken: this.openField(
+        credential,
+        dataKey,
+        'refresh_token',
+        credential.encryptedRefreshToken,
+      ),
+    };
+  }
+
+  private openField(
+    context: SealContext,
+    dataKey: Buffer,
+    field: SealedField,
+    sealed: Buffer | null,
+  ): string | null {
+    return sealed === null ? null : open(sealed, dataKey, associatedData(context, field));
+  }
+}

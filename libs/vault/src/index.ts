@@ -1,0 +1,34 @@
+export {
+  CREDENTIAL_STATUSES,
+  CredentialEntity,
+  type CredentialMetadata,
+  type CredentialStatus,
+} from './credential.entity';
+export {
+  type AdminCredentialFilters,
+  CredentialRepository,
+  type TeamCredentialFilters,
+} from './credential.repository';
+export { CredentialRevocation, type RevokedCredential } from './credential-revocation.service';
+export { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
+export {
+  type AccessToken,
+  assertUsable,
+  CredentialVault,
+  type StoreCredentialInput,
+} from './credential-vault.service';
+export {
+  type AdminCredentialView,
+  type CredentialView,
+  presentCredential,
+  presentCredentialForAdmin,
+} from './credential.view';
+export {
+  CredentialCipher,
+  type SealedSecrets,
+  type TokenSecrets,
+} from './crypto/credential-cipher';
+export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
+export { type Owner, SYSTEM_TEAM } from './owner';
+export { VaultError, VaultErrorCode } from './vault.errors';
+export { VaultModule } from './vault.module';

@@ -1,0 +1,167 @@
+import { type AuditActor, AuditService } from '@keyhouse/audit';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CredentialRepository } from './credential.repository';
+import { CredentialCipher } from './crypto/credential-cipher';
+import { VaultError, VaultErrorCode } from './vault.errors';
+
+const REWRAP_BATCH_SIZE = 100;
+
+export interface VaultKeyStatus {
+  readonly id: string;
+  readonly active: boolean;
+  /** False for a key the database still references but VAULT_KEYS no longer holds. */
+  readonly configured: boolean;
+  readonly credentials: number;
+}
+
+export interface RotationProgress {
+  readonly running: boolean;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly rewrapped: number;
+  readonly lastError: string | null;
+}
+
+export interface VaultKeysView {
+  readonly activeKeyId: string;
+  readonly keys: readonly VaultKeyStatus[];
+  /** Credentials not yet wrapped by the active key. */
+  readonly pendingRewrap: number;
+  /** This process's rotation run; the counts above are the database's, across processes. */
+  readonly rotation: RotationProgress;
+}
+
+/**
+ * Vault key status and online rotation: data keys are re-wrapped to the active key in
+ * small locked batches (SKIP LOCKED, so several processes can rotate at once), while reads
+ * keep working because every row always names the key that currently wraps it.
+ */
+@Injectable()
+export class VaultKeysService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('VaultKeys');
+  private progress: RotationProgress = {
+    running: false,
+    startedAt: null,
+    finishedAt: null,
+    rewrapped: 0,
+    lastError: null,
+  };
+  private run?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly credentials: CredentialRepository,
+    private readonly cipher: CredentialCipher,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Refuses to start when a key that still wraps data is missing from VAULT_KEYS. */
+  async onModuleInit(): Promise<void> {
+    const missing = [...(await this.credentials.countByDataKey())].filter(
+      ([keyId]) => !this.cipher.hasKey(keyId),
+    );
+    if (missing.length > 0) {
+      const names = missing
+        .map(([keyId, count]) => `"${keyId}" (wraps ${count} credentials)`)
+        .join(', ');
+      throw new VaultError(
+        VaultErrorCode.InvalidKeyring,
+        `VAULT_KEYS is missing vault key ${names}; add it back, rotate with POST /admin/vault/rotate, then retire it`,
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.run;
+  }
+
+  async status(): Promise<VaultKeysView> {
+    const counts = await this.credentials.countByDataKey();
+    const ids = new Set([...this.cipher.keyIds(), ...counts.keys()]);
+    const keys = [...ids].map((id) => ({
+      id,
+      active: id === this.cipher.activeKeyId,
+      configured: this.cipher.hasKey(id),
+      credentials: counts.get(id) ?? 0,
+    }));
+    const pendingRewrap = keys
+      .filter((key) => !key.active)
+      .reduce((sum, key) => sum + key.credentials, 0);
+    return { activeKeyId: this.cipher.activeKeyId, keys, pendingRewrap, rotation: this.progress };
+  }
+
+  /** Starts re-wrapping in the background (no-op if this process is already at it). */
+  async startRotation(actor: AuditActor): Promise<VaultKeysView> {
+    if (!this.progress.running) {
+      this.progress = {
+        running: true,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        rewrapped: 0,
+        lastError: null,
+      };
+      await this.audit.record({
+        action: 'vault.rotation_started',
+        actor,
+        details: { activeKeyId: this.cipher.activeKeyId },
+      });
+      this.run = this.rewrapAll(actor);
+    }
+    return this.status();
+  }
+
+  private async rewrapAll(actor: AuditActor): Promise<void> {
+    let lastError: string | null = null;
+    try {
+      while (!this.stopping) {
+        const rewrapped = await this.rewrapBatch();
+        if (rewrapped === 0) {
+          break;
+        }
+        this.progress = { ...this.progress, rewrapped: this.progress.rewrapped + rewrapped };
+      }
+    } catch (error) {
+      lastError = error instanceof VaultError ? error.reason : 'rewrap_failed';
+      this.logger.error({ err: error }, 'vault key rotation stopped');
+    }
+    this.progress = {
+      ...this.progress,
+      running: false,
+      finishedAt: new Date().toISOString(),
+      lastError,
+    };
+    this.audit.recordQuietly({
+      action: 'vault.rotation_completed',
+      actor,
+      outcome: lastError ? 'failure' : 'success',
+      details: {
+        activeKeyId: this.cipher.activeKeyId,
+        rewrapped: this.progress.rewrapped,
+        error: lastError,
+      },
+    });
+  }
+
+  private rewrapBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const batch = await this.credentials.lockBatchToRewrap(
+        manager,
+        this.cipher.activeKeyId,
+        REWRAP_BATCH_SIZE,
+      );
+      for (const credential of batch) {
+        const wrapped = await this.cipher.rewrap(credential);
+        await this.credentials.replaceWrapping(
+          manager,
+          credential.id,
+          credential.dataKeyId!,
+          wrapped,
+        );
+      }
+      return batch.length;
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { AuditModule } from '@keyhouse/audit';
+import { KeyhouseConfig } from '@keyhouse/config';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminVaultController } from './admin-vault.controller';
+import { CredentialEntity } from './credential.entity';
+import { CredentialRepository } from './credential.repository';
+import { CredentialRevocation } from './credential-revocation.service';
+import { CredentialVault } from './credential-vault.service';
+import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
+import { createKeyring } from './crypto/keyring.factory';
+import { VaultKeysService } from './vault-keys.service';
+
+/** The credentials table and its envelope encryption; nothing outside sees key material. */
+@Module({
+  imports: [TypeOrmModule.forFeature([CredentialEntity]), AuditModule],
+  controllers: [AdminVaultController],
+  providers: [
+    { provide: KEYRING, inject: [KeyhouseConfig], useFactory: createKeyring },
+    CredentialCipher,
+    CredentialRepository,
+    CredentialVault,
+    CredentialRevocation,
+    VaultKeysService,
+  ],
+  exports: [CredentialVault, CredentialRevocation, CredentialRepository, CredentialCipher],
+})
+export class VaultModule {}
