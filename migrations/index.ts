@@ -2,5 +2,10 @@
 // with the app); a test checks it matches the files in this folder.
 import { CreateApiClients1795247107299 } from './1795247107299-CreateApiClients';
 import { CreateCredentialsAndAudit1795247760102 } from './1795247760102-CreateCredentialsAndAudit';
+import { AddRefreshTokenLifetime1795248091979 } from './1795248091979-AddRefreshTokenLifetime';
 
-export const migrations = [CreateApiClients1795247107299, CreateCredentialsAndAudit1795247760102];
+export const migrations = [
+  CreateApiClients1795247107299,
+  CreateCredentialsAndAudit1795247760102,
+  AddRefreshTokenLifetime1795248091979,
+];

@@ -3,7 +3,7 @@
 //   scratch-database.ts generate <Name>   migrate a fresh database, then generate migrations/<ts>-<Name>.ts
 //   scratch-database.ts check             fail if the entities differ from what the migrations build
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@keyhouse/database';
@@ -42,13 +42,37 @@ async function main(): Promise<number> {
     }
     const status = typeorm('migration:generate', `migrations/${name}`, ...DATA_SOURCE, '--pretty');
     if (status === 0) {
-      process.stdout.write('Review the new file, then add its class to migrations/index.ts.\n');
+      registerMigration(name);
+      process.stdout.write(
+        'Registered in migrations/index.ts; review the new file before committing.\n',
+      );
     }
     return status;
   } finally {
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Adds the newest generated migration's class to the ordered list the apps load. */
+function registerMigration(name: string): void {
+  const file = readdirSync('migrations')
+    .filter((entry) => entry.endsWith(`-${name}.ts`))
+    .sort()
+    .at(-1);
+  if (!file) {
+    return;
+  }
+  const className = `${name}${file.split('-')[0]}`;
+  const index = readFileSync('migrations/index.ts', 'utf8');
+  const withImport = index.replace(
+    /\n\nexport const migrations = \[/,
+    `\nimport { ${className} } from './${file.replace(/\.ts$/, '')}';\n\nexport const migrations = [`,
+  );
+  writeFileSync('migrations/index.ts', withImport.replace(/\s*\];\s*$/, `, ${className}];\n`));
+  spawnSync(process.execPath, ['node_modules/.bin/prettier', '--write', 'migrations'], {
+    stdio: 'ignore',
+  });
 }
 
 main().then(

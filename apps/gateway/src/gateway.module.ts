@@ -5,13 +5,11 @@ import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
 import { CredentialsModule } from '@keyhouse/credentials';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
+import { PROVIDER_NAMES, ProvidersModule } from '@keyhouse/providers';
 import { VaultModule } from '@keyhouse/vault';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
-
-/** The upstreams Keyhouse speaks to; the providers registry will own this list. */
-const PROVIDER_NAMES = ['tpa-stream', 'stream-chat', 'mydatahelps', 'mesh', 'api-stream'];
 
 /** The HTTP gateway: public /v1 routes, /admin, health, metrics, docs. */
 @Module({})
@@ -27,6 +25,7 @@ export class GatewayModule {
         AuthModule.forRoot(PROVIDER_NAMES),
         VaultModule,
         CredentialsModule,
+        ProvidersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,19 +1,29 @@
 import { BootstrapAdminService } from '@keyhouse/auth';
 import { onShutdownSignal } from '@keyhouse/common';
-import { ConfigurationError, loadConfig } from '@keyhouse/config';
+import { ConfigurationError, loadConfig, withSandbox } from '@keyhouse/config';
 import { resolveDatabase } from '@keyhouse/database';
 import { createRootLogger } from '@keyhouse/observability';
+import { startSandbox } from '@keyhouse/sandbox';
 import { createGatewayApp } from './gateway.app';
 import { printAdminKeyOnce, printListening } from './startup-banner';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createRootLogger({ level: config.logLevel, name: 'gateway' });
+  const configured = loadConfig();
+  const logger = createRootLogger({ level: configured.logLevel, name: 'gateway' });
+  // SANDBOX: fake upstreams in this process, for every provider without real keys.
+  const sandbox = configured.sandbox ? await startSandbox() : undefined;
+  const config = sandbox ? withSandbox(configured, sandbox.environment()) : configured;
+  if (sandbox) {
+    logger.warn(
+      'SANDBOX is on: unconfigured providers answer from built-in fakes, not the real upstreams',
+    );
+  }
   const database = await resolveDatabase(config, logger);
   const app = await createGatewayApp(database.config, logger);
   onShutdownSignal(logger, async () => {
     await app.close();
     await database.stop();
+    await sandbox?.stop();
   });
   await app.listen({ port: config.http.port, host: config.http.host });
   const address = app.getHttpServer().address();

@@ -8,5 +8,5 @@ export type {
   ProviderSettings,
   ProvidersConfig,
 } from './keyhouse-config';
-export { DEFAULT_PROVIDER_URLS, isConfigured, loadConfig } from './load-config';
+export { DEFAULT_PROVIDER_URLS, isConfigured, loadConfig, withSandbox } from './load-config';
 export { Secret } from './secret';

@@ -28,6 +28,39 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * never echoed, since some are secrets.
  */
 export function loadConfig(environment: Environment = process.env): KeyhouseConfig {
+  return buildConfig(environment);
+}
+
+/** The variables of each provider, so the sandbox can stand in for the unconfigured ones. */
+const PROVIDER_VARIABLES: Record<keyof ProvidersConfig, readonly string[]> = {
+  tpaStream: ['TPA_STREAM_BASE_URL', 'TPA_STREAM_ACCESS_KEY', 'TPA_STREAM_SECRET_KEY'],
+  streamChat: ['STREAM_CHAT_BASE_URL', 'STREAM_CHAT_API_KEY', 'STREAM_CHAT_API_SECRET'],
+  myDataHelps: ['MYDATAHELPS_TOKEN_URL', 'MYDATAHELPS_SERVICE_ACCOUNT', 'MYDATAHELPS_PRIVATE_KEY'],
+  mesh: ['MESH_BASE_URL', 'MESH_CLIENT_ID', 'MESH_CLIENT_SECRET'],
+  apiStream: ['API_STREAM_BASE_URL', 'API_STREAM_API_KEY'],
+};
+
+/**
+ * SANDBOX mode: every provider without its own keys is pointed at the built-in fakes (whose
+ * URLs and keys `sandboxEnvironment` holds); providers with real keys keep them.
+ */
+export function withSandbox(
+  config: KeyhouseConfig,
+  sandboxEnvironment: Environment,
+  environment: Environment = process.env,
+): KeyhouseConfig {
+  const overlay: Record<string, string | undefined> = {};
+  for (const [provider, names] of Object.entries(PROVIDER_VARIABLES)) {
+    if (!isConfigured(config.providers[provider as keyof ProvidersConfig])) {
+      for (const name of names) {
+        overlay[name] = sandboxEnvironment[name];
+      }
+    }
+  }
+  return buildConfig({ ...environment, ...overlay, SANDBOX: 'true' });
+}
+
+function buildConfig(environment: Environment): KeyhouseConfig {
   const variables = plainToInstance(EnvironmentVariables, { ...environment });
   const problems = validateSync(variables, { forbidUnknownValues: false }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => withName(error.property, message)),

@@ -9,6 +9,7 @@ import {
 } from '@keyhouse/common';
 import {
   type AccessToken,
+  AccessTokenReader,
   type CredentialEntity,
   CredentialRepository,
   CredentialRevocation,
@@ -17,9 +18,10 @@ import {
   presentCredential,
   type RevokedCredential,
   type TeamCredentialFilters,
+  UPSTREAM_REVOKER,
+  type UpstreamRevoker,
 } from '@keyhouse/vault';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { UPSTREAM_REVOKER, type UpstreamRevoker } from './upstream-revoker';
 
 /**
  * What a team's API client may do with its credentials: always within its team (another
@@ -32,6 +34,7 @@ export class CredentialAccess {
   constructor(
     private readonly credentials: CredentialRepository,
     private readonly vault: CredentialVault,
+    private readonly reader: AccessTokenReader,
     private readonly revocation: CredentialRevocation,
     private readonly audit: AuditService,
     @Optional() @Inject(UPSTREAM_REVOKER) private readonly upstream?: UpstreamRevoker,
@@ -59,7 +62,7 @@ export class CredentialAccess {
 
   async readToken(caller: Caller, id: string): Promise<AccessToken> {
     await this.requireOwn(caller, id);
-    return this.vault.readAccessToken(caller.team, id, clientActor(caller));
+    return this.reader.read(caller.team, id, clientActor(caller));
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {

@@ -63,6 +63,13 @@ export class CredentialVault {
   async readAccessToken(team: string, id: string, actor: AuditActor): Promise<AccessToken> {
     const credential = await this.requireForTeam(team, id);
     assertUsable(credential);
+    if (credential.metadata.singleUse === true) {
+      // Connect and link tokens are handed out once, when minted; never again from storage.
+      throw new VaultError(
+        VaultErrorCode.SingleUse,
+        'this single-use token was handed out when it was minted; mint a new one',
+      );
+    }
     const { accessToken } = await this.cipher.openSecrets(credential);
     if (accessToken === null) {
       throw new VaultError(
@@ -110,6 +117,7 @@ export class CredentialVault {
       expiresInSeconds: input.timing.expiresInSeconds,
       expiresAt: expiresAtOf(input.timing),
       refreshTokenExpiresAt: refreshTokenExpiresAtOf(input.timing),
+      refreshTokenExpiresInSeconds: input.timing.refreshTokenExpiresInSeconds ?? null,
       refreshAt: input.timing.refreshAt,
       status: 'active',
       attempts: 0,

@@ -75,6 +75,10 @@ export class CredentialEntity {
   @Column({ name: 'refresh_token_expires_at', type: 'timestamptz', precision: 3, nullable: true })
   refreshTokenExpiresAt!: Date | null;
 
+  /** The refresh token's own lifetime when it was issued, for its renewal lead. */
+  @Column({ name: 'refresh_token_expires_in_seconds', type: 'integer', nullable: true })
+  refreshTokenExpiresInSeconds!: number | null;
+
   /** When the scheduler should refresh it next; null when nothing refreshes it in the background. */
   @Column({ name: 'refresh_at', type: 'timestamptz', precision: 3, nullable: true })
   refreshAt!: Date | null;

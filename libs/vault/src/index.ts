@@ -1,4 +1,9 @@
 export {
+  AccessTokenReader,
+  ON_DEMAND_REFRESHER,
+  type OnDemandRefresher,
+} from './access-token-reader';
+export {
   CREDENTIAL_STATUSES,
   CredentialEntity,
   type CredentialMetadata,
@@ -32,3 +37,4 @@ export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
 export { type Owner, SYSTEM_TEAM } from './owner';
 export { VaultError, VaultErrorCode } from './vault.errors';
 export { VaultModule } from './vault.module';
+export { UPSTREAM_REVOKER, type UpstreamRevoker } from './upstream-revoker';

@@ -8,6 +8,7 @@ export enum VaultErrorCode {
   CredentialNotFound = 'credential_not_found',
   CredentialRevoked = 'credential_revoked',
   CredentialNeedsReauth = 'credential_needs_reauth',
+  SingleUse = 'single_use',
   InvalidKeyring = 'invalid_keyring',
 }
 
@@ -32,6 +33,7 @@ function problemCodeOf(reason: VaultErrorCode): ProblemCode {
     case VaultErrorCode.CredentialNotFound:
       return 'not_found';
     case VaultErrorCode.CredentialRevoked:
+    case VaultErrorCode.SingleUse:
       return 'conflict';
     case VaultErrorCode.CredentialNeedsReauth:
       return 'needs_reauth';

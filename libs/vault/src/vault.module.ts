@@ -2,6 +2,7 @@ import { AuditModule } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenReader } from './access-token-reader';
 import { AdminVaultController } from './admin-vault.controller';
 import { CredentialEntity } from './credential.entity';
 import { CredentialRepository } from './credential.repository';
@@ -22,7 +23,14 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialVault,
     CredentialRevocation,
     VaultKeysService,
+    AccessTokenReader,
   ],
-  exports: [CredentialVault, CredentialRevocation, CredentialRepository, CredentialCipher],
+  exports: [
+    AccessTokenReader,
+    CredentialVault,
+    CredentialRevocation,
+    CredentialRepository,
+    CredentialCipher,
+  ],
 })
 export class VaultModule {}

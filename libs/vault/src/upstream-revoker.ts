@@ -1,4 +1,5 @@
-import type { CredentialEntity, TokenSecrets } from '@keyhouse/vault';
+import type { CredentialEntity } from './credential.entity';
+import type { TokenSecrets } from './crypto/credential-cipher';
 
 /**
  * Revokes a deleted credential at its upstream, where the provider can. The providers lib

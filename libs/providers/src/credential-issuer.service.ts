@@ -1,0 +1,76 @@
+import type { AuditActor } from '@keyhouse/audit';
+import {
+  type CredentialEntity,
+  type CredentialMetadata,
+  CredentialVault,
+  type Owner,
+  type TokenSecrets,
+} from '@keyhouse/vault';
+import { Injectable } from '@nestjs/common';
+import { RefreshPolicy } from './refresh-policy.service';
+import type { TokenProvider } from './token-provider';
+
+export interface IssuedTokens {
+  readonly owner: Owner;
+  readonly accountKey?: string;
+  readonly secrets: TokenSecrets;
+  readonly obtainedAt: Date;
+  readonly expiresInSeconds: number | null;
+  readonly refreshTokenExpiresInSeconds?: number | null;
+  readonly metadata?: CredentialMetadata;
+  readonly actor: AuditActor;
+  /** Minted by Keyhouse (issued) or handed to it by the caller (stored). */
+  readonly action: 'credential.issued' | 'credential.stored';
+}
+
+/**
+ * Every token a provider obtains goes through here into the vault, with its timing and
+ * its first refresh_at from the provider's keep-alive policy, and is audited.
+ */
+@Injectable()
+export class CredentialIssuer {
+  constructor(
+    private readonly vault: CredentialVault,
+    private readonly policy: RefreshPolicy,
+  ) {}
+
+  issue(provider: TokenProvider, tokens: IssuedTokens): Promise<CredentialEntity> {
+    const expiresAt = at(tokens.obtainedAt, tokens.expiresInSeconds);
+    const refreshTokenExpiresInSeconds = tokens.refreshTokenExpiresInSeconds ?? null;
+    // A grant with only a refresh token (Mesh delayed auth) needs an access token now.
+    const refreshNow = tokens.secrets.accessToken === null && tokens.secrets.refreshToken !== null;
+    const refreshAt = refreshNow
+      ? tokens.obtainedAt
+      : this.policy.nextRefreshAt(
+          provider.keepAlive,
+          {
+            obtainedAt: tokens.obtainedAt,
+            expiresAt,
+            expiresInSeconds: tokens.expiresInSeconds,
+            refreshTokenExpiresAt: at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
+            refreshTokenExpiresInSeconds,
+            lastReadAt: tokens.obtainedAt,
+          },
+          tokens.obtainedAt,
+        );
+    return this.vault.store({
+      owner: tokens.owner,
+      provider: provider.name,
+      accountKey: tokens.accountKey,
+      secrets: tokens.secrets,
+      timing: {
+        obtainedAt: tokens.obtainedAt,
+        expiresInSeconds: tokens.expiresInSeconds,
+        refreshTokenExpiresInSeconds,
+        refreshAt,
+      },
+      metadata: tokens.metadata,
+      actor: tokens.actor,
+      action: tokens.action,
+    });
+  }
+}
+
+function at(start: Date, seconds: number | null): Date | null {
+  return seconds === null ? null : new Date(start.getTime() + seconds * 1_000);
+}

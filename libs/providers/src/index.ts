@@ -1,0 +1,13 @@
+export { CredentialIssuer, type IssuedTokens } from './credential-issuer.service';
+export {
+  type UpstreamRequest,
+  type UpstreamResponse,
+  UpstreamHttp,
+} from './http/upstream-http.service';
+export { jwtLifetimeSeconds } from './jwt-expiry';
+export { ProviderError, ProviderErrorCode, providerErrors } from './provider.errors';
+export { PROVIDER_NAMES, PROVIDER_REGISTRY, ProviderRegistry } from './provider-registry';
+export { ProvidersModule } from './providers.module';
+export { RefreshPolicy, type TimingState } from './refresh-policy.service';
+export { expiryOf, insideRefreshLead, nextRefreshAt, refreshLeadSeconds } from './refresh-schedule';
+export type { KeepAlive, RefreshedTokens, RefreshTarget, TokenProvider } from './token-provider';

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+} from 'class-validator';
+
+const PRINTABLE = /^[^\p{Cc}]+$/u;
+
+export class CreateLinkTokenDto {
+  @ApiProperty({ description: "Your user's id", example: 'user-42' })
+  @IsString()
+  @Length(1, 256)
+  @Matches(PRINTABLE)
+  userId!: string;
+
+  @ApiPropertyOptional({
+    description: 'Skip the catalog and open this integration (a Mesh integration id)',
+    format: 'uuid',
+  })
+  @IsOptional()
+  @IsUUID()
+  integrationId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() restrictMultipleAccounts?: boolean;
+}
+
+export class LinkTokenResponse {
+  @ApiProperty({ description: 'For Mesh Link; single use, 30 minutes' }) linkToken!: string;
+}
+
+export class StoreConnectionsDto {
+  @ApiProperty({ example: 'user-42' })
+  @IsString()
+  @Length(1, 256)
+  @Matches(PRINTABLE)
+  userId!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The accessToken object Mesh Link's onIntegrationConnected gives the page",
+  })
+  @IsObject()
+  payload!: Record<string, unknown>;
+}
+
+export class ConnectionsQuery {
+  @ApiProperty({ example: 'user-42' })
+  @IsString()
+  @Length(1, 256)
+  @Matches(PRINTABLE)
+  userId!: string;
+}
+
+export class MeshAccessTokenEntry {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty() brokerType!: string;
+  @ApiProperty() brokerName!: string;
+  @ApiProperty() accountId!: string;
+  @ApiProperty({ nullable: true, type: String }) accountName!: string | null;
+}

@@ -1,0 +1,112 @@
+import { KeyhouseError, type ProblemCode } from '@keyhouse/common';
+
+/** The one classification of every upstream answer (PROTOCOLS.md, per provider). */
+export enum ProviderErrorCode {
+  /** The provider has no keys in this deployment. */
+  NotConfigured = 'provider_not_configured',
+  /** Network failure, timeout, 5xx, 429: try again later. */
+  Unavailable = 'upstream_unavailable',
+  /** The upstream refused the stored grant (invalid_grant, revoked, Mesh "failed"): the user must connect again. */
+  NeedsReauth = 'needs_reauth',
+  /** Our own keys were refused (invalid_client, bad API key): an operator must fix the configuration. */
+  Misconfigured = 'upstream_misconfigured',
+  /** The upstream answered something its protocol does not allow. */
+  Malformed = 'upstream_malformed',
+  /** The upstream refused this particular request (bad input it would not take). */
+  Rejected = 'upstream_rejected',
+}
+
+export interface ProviderErrorDetails {
+  /** A short machine code for `last_error` and metrics (e.g. invalid_grant); never upstream text. */
+  readonly upstreamCode?: string;
+  readonly retryAfterSeconds?: number;
+  readonly cause?: unknown;
+}
+
+export class ProviderError extends KeyhouseError {
+  readonly problemCode: ProblemCode;
+  readonly upstreamCode: string;
+
+  constructor(
+    readonly reason: ProviderErrorCode,
+    readonly provider: string,
+    detail: string,
+    details: ProviderErrorDetails = {},
+  ) {
+    super(detail, { retryAfterSeconds: details.retryAfterSeconds, cause: details.cause });
+    this.problemCode = problemCodeOf(reason);
+    this.upstreamCode = details.upstreamCode ?? reason;
+  }
+
+  /** Worth retrying later without the user (the refresh engine backs off and tries again). */
+  get transient(): boolean {
+    return this.reason === ProviderErrorCode.Unavailable;
+  }
+}
+
+function problemCodeOf(reason: ProviderErrorCode): ProblemCode {
+  switch (reason) {
+    case ProviderErrorCode.NotConfigured:
+      return 'provider_not_configured';
+    case ProviderErrorCode.Unavailable:
+      return 'upstream_unavailable';
+    case ProviderErrorCode.NeedsReauth:
+      return 'needs_reauth';
+    case ProviderErrorCode.Misconfigured:
+    case ProviderErrorCode.Malformed:
+    case ProviderErrorCode.Rejected:
+      return 'upstream_error';
+  }
+}
+
+export const providerErrors = (provider: string) => ({
+  notConfigured: () =>
+    new ProviderError(
+      ProviderErrorCode.NotConfigured,
+      provider,
+      `${provider} is not configured in this deployment`,
+    ),
+  unavailable: (upstreamCode: string, retryAfterSeconds?: number, cause?: unknown) =>
+    new ProviderError(
+      ProviderErrorCode.Unavailable,
+      provider,
+      `${provider} is unavailable; try again shortly`,
+      {
+        upstreamCode,
+        retryAfterSeconds: retryAfterSeconds ?? 1,
+        cause,
+      },
+    ),
+  needsReauth: (upstreamCode: string) =>
+    new ProviderError(
+      ProviderErrorCode.NeedsReauth,
+      provider,
+      `${provider} refused the stored grant (${upstreamCode}); the user must connect again`,
+      { upstreamCode },
+    ),
+  misconfigured: (upstreamCode: string) =>
+    new ProviderError(
+      ProviderErrorCode.Misconfigured,
+      provider,
+      `${provider} refused Keyhouse's credentials; an operator must check the configuration`,
+      { upstreamCode },
+    ),
+  malformed: (what: string) =>
+    new ProviderError(
+      ProviderErrorCode.Malformed,
+      provider,
+      `${provider} answered with a malformed ${what}`,
+      {
+        upstreamCode: 'malformed_answer',
+      },
+    ),
+  rejected: (upstreamCode: string, status: number) =>
+    new ProviderError(
+      ProviderErrorCode.Rejected,
+      provider,
+      `${provider} refused the request (HTTP ${status})`,
+      {
+        upstreamCode,
+      },
+    ),
+});

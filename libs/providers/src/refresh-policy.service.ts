@@ -1,0 +1,77 @@
+import { KeyhouseConfig } from '@keyhouse/config';
+import type { CredentialEntity } from '@keyhouse/vault';
+import { Injectable } from '@nestjs/common';
+import {
+  type Expiry,
+  expiryOf,
+  insideRefreshLead,
+  nextRefreshAt,
+  refreshLeadSeconds,
+} from './refresh-schedule';
+import type { KeepAlive } from './token-provider';
+
+/** The timing columns of a credential, as just written. */
+export interface TimingState {
+  readonly obtainedAt: Date;
+  readonly expiresAt: Date | null;
+  readonly expiresInSeconds: number | null;
+  readonly refreshTokenExpiresAt: Date | null;
+  readonly refreshTokenExpiresInSeconds: number | null;
+  /** When the token was last read (issuing counts as a read). */
+  readonly lastReadAt: Date | null;
+}
+
+/** The provider's keep-alive policy applied to the schedule: where refresh_at goes. */
+@Injectable()
+export class RefreshPolicy {
+  constructor(private readonly config: KeyhouseConfig) {}
+
+  get minLeadSeconds(): number {
+    return this.config.refresh.minLeadSeconds;
+  }
+
+  nextRefreshAt(keepAlive: KeepAlive, state: TimingState, now: Date): Date | null {
+    if (
+      keepAlive === 'never' ||
+      (keepAlive === 'while-read' && !this.readWithinLifetime(state, now))
+    ) {
+      return null;
+    }
+    return nextRefreshAt({
+      accessToken: expiryOf(state.expiresAt, state.expiresInSeconds),
+      refreshToken: expiryOf(state.refreshTokenExpiresAt, state.refreshTokenExpiresInSeconds),
+      minLeadSeconds: this.config.refresh.minLeadSeconds,
+      notBefore: state.obtainedAt,
+    });
+  }
+
+  /** A read this close to expiry refreshes first (through the lease: single flight). */
+  accessTokenInsideLead(credential: CredentialEntity, now: Date): boolean {
+    return insideRefreshLead(
+      expiryOf(credential.expiresAt, credential.expiresInSeconds),
+      now,
+      this.minLeadSeconds,
+    );
+  }
+
+  /** The refresh token is inside its own lead: renew it (Mesh createNewRefreshToken). */
+  refreshTokenInsideLead(credential: CredentialEntity, now: Date): boolean {
+    return insideRefreshLead(
+      expiryOf(credential.refreshTokenExpiresAt, credential.refreshTokenExpiresInSeconds),
+      now,
+      this.minLeadSeconds,
+    );
+  }
+
+  leadSeconds(expiry: Expiry): number {
+    return refreshLeadSeconds(expiry.lifetimeSeconds, this.minLeadSeconds);
+  }
+
+  private readWithinLifetime(state: TimingState, now: Date): boolean {
+    if (state.expiresInSeconds === null) {
+      return false;
+    }
+    const lastRead = Math.max(state.lastReadAt?.getTime() ?? 0, state.obtainedAt.getTime());
+    return now.getTime() - lastRead <= state.expiresInSeconds * 1_000;
+  }
+}
