@@ -6,6 +6,8 @@ export enum AuthErrorCode {
   MissingScope = 'missing_scope',
   ProviderNotAllowed = 'provider_not_allowed',
   RoleNotAllowed = 'role_not_allowed',
+  /** Development keys: tokens of at most an hour, VIEWER and GUEST roles only. */
+  DevelopmentLimit = 'development_limit',
   RouteWithoutScope = 'route_without_scope',
 }
 
@@ -29,6 +31,7 @@ function problemCodeOf(reason: AuthErrorCode): ProblemCode {
     case AuthErrorCode.MissingScope:
     case AuthErrorCode.ProviderNotAllowed:
     case AuthErrorCode.RoleNotAllowed:
+    case AuthErrorCode.DevelopmentLimit:
     case AuthErrorCode.RouteWithoutScope:
       return 'forbidden';
   }
