@@ -69,7 +69,7 @@ function registerMigration(name: string): void {
     /\n\nexport const migrations = \[/,
     `\nimport { ${className} } from './${file.replace(/\.ts$/, '')}';\n\nexport const migrations = [`,
   );
-  writeFileSync('migrations/index.ts', withImport.replace(/\s*\];\s*$/, `, ${className}];\n`));
+  writeFileSync('migrations/index.ts', withImport.replace(/,?\s*\];\s*$/, `, ${className}];\n`));
   spawnSync(process.execPath, ['node_modules/.bin/prettier', '--write', 'migrations'], {
     stdio: 'ignore',
   });

@@ -197,7 +197,11 @@ describe('Mesh', () => {
       expect(stored.status).toBe(201);
       expect(stored.body.items[0].expiresAt).toBeNull();
       expect(new Date(stored.body.items[0].refreshAt).getTime()).toBeLessThanOrEqual(Date.now());
-      expect((await growth.get('/v1/mesh/connections?userId=dave')).body.accessTokens).toEqual([]);
+      // Listing for Mesh Link fetches the missing access token on demand (one refresh).
+      const connections = await growth.get('/v1/mesh/connections?userId=dave');
+      expect(connections.body.accessTokens).toHaveLength(1);
+      secrets.add(connections.body.accessTokens[0].accessToken);
+      expect(mesh.presentations(payload.accountTokens[0].refreshToken!)).toBe(1);
     });
 
     it.each([

@@ -6,6 +6,7 @@ import { CredentialsModule } from '@keyhouse/credentials';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
 import { PROVIDER_NAMES, ProvidersModule } from '@keyhouse/providers';
+import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -26,6 +27,7 @@ export class GatewayModule {
         VaultModule,
         CredentialsModule,
         ProvidersModule,
+        RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

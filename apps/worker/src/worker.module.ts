@@ -1,10 +1,14 @@
+import { AuditModule } from '@keyhouse/audit';
 import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
+import { ProvidersModule } from '@keyhouse/providers';
+import { RefreshModule } from '@keyhouse/refresh';
+import { VaultModule } from '@keyhouse/vault';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/** The refresh worker: no HTTP, only the database and (once it exists) the scheduler. */
+/** The refresh worker: the scheduler alone, no HTTP. */
 @Module({})
 export class WorkerModule {
   static register(config: KeyhouseConfig, rootLogger: Logger): DynamicModule {
@@ -14,6 +18,10 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         ObservabilityModule.forRoot(rootLogger, { http: false }),
         DatabaseModule.forRoot('keyhouse-worker'),
+        AuditModule,
+        VaultModule,
+        ProvidersModule,
+        RefreshModule.forRoot({ scheduler: true, http: false }),
       ],
     };
   }

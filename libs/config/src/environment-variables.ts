@@ -152,6 +152,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @toInteger()
   @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  REFRESH_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
   @Min(100)
   @Max(120_000)
   UPSTREAM_TIMEOUT_MS?: number;

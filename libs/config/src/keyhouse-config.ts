@@ -54,6 +54,8 @@ export abstract class KeyhouseConfig {
     readonly concurrency: number;
     readonly leaseSeconds: number;
     readonly minLeadSeconds: number;
+    /** First retry delay after a transient failure; doubles per attempt, capped at 5 minutes. */
+    readonly retryBaseMs: number;
   };
   abstract readonly upstream: {
     readonly timeoutMs: number;

@@ -100,6 +100,7 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       concurrency: variables.REFRESH_CONCURRENCY ?? 10,
       leaseSeconds: variables.REFRESH_LEASE_SECONDS ?? 60,
       minLeadSeconds: variables.REFRESH_MIN_LEAD_SECONDS ?? 60,
+      retryBaseMs: variables.REFRESH_RETRY_BASE_MS ?? 2_000,
     },
     upstream: {
       timeoutMs: variables.UPSTREAM_TIMEOUT_MS ?? 10_000,

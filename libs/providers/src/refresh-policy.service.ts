@@ -45,6 +45,14 @@ export class RefreshPolicy {
     });
   }
 
+  /** Whether the background should keep this credential alive now (keep-alive policy). */
+  keepsAlive(keepAlive: KeepAlive, credential: CredentialEntity, now: Date): boolean {
+    return (
+      keepAlive === 'always' ||
+      (keepAlive === 'while-read' && this.readWithinLifetime(credential, now))
+    );
+  }
+
   /** A read this close to expiry refreshes first (through the lease: single flight). */
   accessTokenInsideLead(credential: CredentialEntity, now: Date): boolean {
     return insideRefreshLead(

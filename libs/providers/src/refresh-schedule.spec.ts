@@ -70,6 +70,15 @@ describe('refresh schedule', () => {
   it('knows when a read falls inside the lead', () => {
     expect(insideRefreshLead(expiring(3_600), at(3_000), 60)).toBe(false);
     expect(insideRefreshLead(expiring(3_600), at(3_300), 60)).toBe(true);
+    // The scheduler may run up to the largest jitter early; that still counts as due.
+    const earliest = nextRefreshAt({
+      accessToken: expiring(3_600),
+      refreshToken: null,
+      minLeadSeconds: 60,
+      notBefore: at(0),
+      random: () => 1,
+    })!;
+    expect(insideRefreshLead(expiring(3_600), earliest, 60)).toBe(true);
     expect(insideRefreshLead(null, at(3_300), 60)).toBe(false);
   });
 });

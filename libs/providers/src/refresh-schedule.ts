@@ -45,17 +45,23 @@ export function nextRefreshAt(input: ScheduleInput): Date | null {
   return new Date(Math.max(Math.min(...candidates), input.notBefore.getTime()));
 }
 
-/** True when `expiry` is within its refresh lead at `now`. */
+/**
+ * True when `expiry` is within its refresh lead at `now`, counting the largest jitter: the
+ * scheduler may run a refresh that much before the lead, and it must then still see the
+ * token (or the refresh token) as due.
+ */
 export function insideRefreshLead(
   expiry: Expiry | null,
   now: Date,
   minLeadSeconds: number,
 ): boolean {
-  return (
-    expiry !== null &&
-    expiry.expiresAt.getTime() - now.getTime() <=
-      refreshLeadSeconds(expiry.lifetimeSeconds, minLeadSeconds) * 1_000
-  );
+  if (expiry === null) {
+    return false;
+  }
+  const window =
+    refreshLeadSeconds(expiry.lifetimeSeconds, minLeadSeconds) +
+    jitterSeconds(expiry.lifetimeSeconds, () => 1);
+  return expiry.expiresAt.getTime() - now.getTime() <= window * 1_000;
 }
 
 export function expiryOf(expiresAt: Date | null, lifetimeSeconds: number | null): Expiry | null {

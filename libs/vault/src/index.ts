@@ -38,3 +38,9 @@ export { type Owner, SYSTEM_TEAM } from './owner';
 export { VaultError, VaultErrorCode } from './vault.errors';
 export { VaultModule } from './vault.module';
 export { UPSTREAM_REVOKER, type UpstreamRevoker } from './upstream-revoker';
+export {
+  CredentialLeases,
+  type LeasedCredential,
+  type LeaseOutcome,
+  type RefreshWrite,
+} from './credential-leases.service';

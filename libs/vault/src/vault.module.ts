@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenReader } from './access-token-reader';
 import { AdminVaultController } from './admin-vault.controller';
 import { CredentialEntity } from './credential.entity';
+import { CredentialLeases } from './credential-leases.service';
 import { CredentialRepository } from './credential.repository';
 import { CredentialRevocation } from './credential-revocation.service';
 import { CredentialVault } from './credential-vault.service';
@@ -24,9 +25,11 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialRevocation,
     VaultKeysService,
     AccessTokenReader,
+    CredentialLeases,
   ],
   exports: [
     AccessTokenReader,
+    CredentialLeases,
     CredentialVault,
     CredentialRevocation,
     CredentialRepository,

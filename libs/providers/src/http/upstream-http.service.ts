@@ -26,7 +26,9 @@ export interface UpstreamResponse {
   readonly text: string;
 }
 
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+// 429 is not retried here: providers' limits are per minute or per hour (MyDataHelps), so
+// a retry a second later only spends quota; the caller gets 503 with the upstream's Retry-After.
+const RETRYABLE_STATUSES = [500, 502, 503, 504];
 
 /**
  * The one HTTP client for every upstream (undici): connect and total timeouts, retries with
@@ -141,11 +143,18 @@ function encodeBody(call: UpstreamRequest): { body?: string; contentType?: strin
   return {};
 }
 
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** By code and name, not instanceof: the error may come from another copy of undici or be a DOMException. */
 function isTimeout(error: unknown): boolean {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
   return (
-    error instanceof errors.HeadersTimeoutError ||
-    error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError ||
-    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    (typeof code === 'string' && TIMEOUT_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    name === 'AbortError'
   );
 }

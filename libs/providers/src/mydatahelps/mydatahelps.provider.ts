@@ -1,26 +1,161 @@
+import { systemActor } from '@keyhouse/audit';
+import {
+  type CredentialEntity,
+  CredentialRepository,
+  CredentialVault,
+  type Owner,
+  SYSTEM_TEAM,
+} from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
-import { providerErrors } from '../provider.errors';
-import type { KeepAlive, RefreshedTokens, TokenProvider } from '../token-provider';
+import { CredentialIssuer } from '../credential-issuer.service';
+import { ProviderError, ProviderErrorCode } from '../provider.errors';
+import { RefreshPolicy } from '../refresh-policy.service';
+import type { KeepAlive, RefreshedTokens, RefreshTarget, TokenProvider } from '../token-provider';
+import { MYDATAHELPS, type MyDataHelpsToken } from './mydatahelps-answers';
+import { MyDataHelpsClient } from './mydatahelps.client';
 
-// Placeholder until this provider's module lands: registered, never configured.
+/** Keyhouse's own service token is an app-level credential of the system team. */
+export const SERVICE_TOKEN_OWNER: Owner = { team: SYSTEM_TEAM, userId: MYDATAHELPS };
+export const SERVICE_TOKEN_ACCOUNT_KEY = 'service-token';
+const SERVICE_ACTOR = systemActor(MYDATAHELPS);
+
+interface ServiceToken {
+  readonly accessToken: string;
+  /** Read from the vault rather than just minted: it may have been refused upstream since. */
+  readonly stored: boolean;
+}
+
+/**
+ * MyDataHelps delegated participant tokens: a service token (client assertion) exchanged
+ * for one participant's token. There is no refresh token: "refreshing" asks again the same
+ * way. The service token is kept in the vault and shared by every participant request; in
+ * this process one lookup and one fetch at a time serve all concurrent callers.
+ * MyDataHelps publishes no revocation, so deleting erases our copy only.
+ */
 @Injectable()
 export class MyDataHelpsProvider implements TokenProvider {
-  readonly name = 'mydatahelps';
+  readonly name = MYDATAHELPS;
   readonly keepAlive: KeepAlive = 'while-read';
+  private serviceTokenLookup?: Promise<ServiceToken>;
+  private serviceTokenRenewal?: Promise<ServiceToken>;
+
+  constructor(
+    private readonly client: MyDataHelpsClient,
+    private readonly issuer: CredentialIssuer,
+    private readonly vault: CredentialVault,
+    private readonly credentials: CredentialRepository,
+    private readonly policy: RefreshPolicy,
+  ) {}
 
   isConfigured(): boolean {
-    return false;
+    return this.client.isConfigured();
   }
 
-  canRefresh(): boolean {
-    return false;
+  /** Asking again needs no user and no refresh token: any live credential can be renewed. */
+  canRefresh(credential: CredentialEntity): boolean {
+    return credential.status !== 'revoked';
   }
 
-  refresh(): Promise<RefreshedTokens> {
-    return Promise.reject(providerErrors(this.name).notConfigured());
+  async refresh({ credential, now }: RefreshTarget): Promise<RefreshedTokens> {
+    const token = isServiceToken(credential)
+      ? await this.client.serviceToken()
+      : await this.participantToken(credential.accountKey);
+    return {
+      accessToken: token.accessToken,
+      refreshToken: null,
+      obtainedAt: now,
+      expiresInSeconds: token.expiresInSeconds,
+    };
   }
 
   revoke(): Promise<void> {
     return Promise.resolve();
   }
+
+  /** A stored token is handed out again while it is active and outside its refresh lead. */
+  isReusable(credential: CredentialEntity, now: Date): boolean {
+    return (
+      credential.status === 'active' &&
+      credential.expiresAt !== null &&
+      !this.policy.accessTokenInsideLead(credential, now)
+    );
+  }
+
+  /**
+   * A new participant token. `invalid_grant` with a stored service token may mean that
+   * token was refused since: once more with a new one. With a new service token it means
+   * the participant's delegation itself is refused (needs_reauth).
+   */
+  async participantToken(participantId: string): Promise<MyDataHelpsToken> {
+    const service = await this.serviceToken();
+    try {
+      return await this.client.participantToken(service.accessToken, participantId);
+    } catch (error) {
+      if (!service.stored || !isInvalidGrant(error)) {
+        throw error;
+      }
+    }
+    const renewed = await this.renewServiceToken();
+    return this.client.participantToken(renewed.accessToken, participantId);
+  }
+
+  private serviceToken(): Promise<ServiceToken> {
+    this.serviceTokenLookup ??= this.storedOrNewServiceToken().finally(() => {
+      this.serviceTokenLookup = undefined;
+    });
+    return this.serviceTokenLookup;
+  }
+
+  private async storedOrNewServiceToken(): Promise<ServiceToken> {
+    const stored = await this.credentials.findLiveForAccount(
+      SERVICE_TOKEN_OWNER,
+      MYDATAHELPS,
+      SERVICE_TOKEN_ACCOUNT_KEY,
+    );
+    if (stored && this.isReusable(stored, new Date())) {
+      const { accessToken } = await this.vault.readAccessToken(
+        SYSTEM_TEAM,
+        stored.id,
+        SERVICE_ACTOR,
+      );
+      return { accessToken, stored: true };
+    }
+    return this.renewServiceToken();
+  }
+
+  private renewServiceToken(): Promise<ServiceToken> {
+    this.serviceTokenRenewal ??= this.newServiceToken().finally(() => {
+      this.serviceTokenRenewal = undefined;
+    });
+    return this.serviceTokenRenewal;
+  }
+
+  private async newServiceToken(): Promise<ServiceToken> {
+    const obtainedAt = new Date();
+    const token = await this.client.serviceToken();
+    await this.issuer.issue(this, {
+      owner: SERVICE_TOKEN_OWNER,
+      accountKey: SERVICE_TOKEN_ACCOUNT_KEY,
+      secrets: { accessToken: token.accessToken, refreshToken: null },
+      obtainedAt,
+      expiresInSeconds: token.expiresInSeconds,
+      metadata: { kind: 'service_token' },
+      actor: SERVICE_ACTOR,
+      action: 'credential.issued',
+    });
+    return { accessToken: token.accessToken, stored: false };
+  }
+}
+
+/** The system team's service token, never a team's participant that happens to share the key. */
+function isServiceToken(credential: CredentialEntity): boolean {
+  return credential.team === SYSTEM_TEAM && credential.accountKey === SERVICE_TOKEN_ACCOUNT_KEY;
+}
+
+function isInvalidGrant(error: unknown): boolean {
+  return (
+    error instanceof ProviderError &&
+    error.reason === ProviderErrorCode.NeedsReauth &&
+    error.upstreamCode === 'invalid_grant'
+  );
 }

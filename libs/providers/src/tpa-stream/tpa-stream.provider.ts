@@ -1,15 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { providerErrors } from '../provider.errors';
 import type { KeepAlive, RefreshedTokens, TokenProvider } from '../token-provider';
+import { TPA_STREAM } from './tpa-stream-answers';
+import { TpaStreamClient } from './tpa-stream.client';
 
-// Placeholder until this provider's module lands: registered, never configured.
+/**
+ * TPA Stream connect access tokens: minted on demand for the SDK's
+ * connectAccessTokenRefreshFn, handed out once, never refreshed in the background (a new
+ * one is simply minted). TPA Stream publishes no revocation call, so deleting erases our
+ * copy only.
+ */
 @Injectable()
 export class TpaStreamProvider implements TokenProvider {
-  readonly name = 'tpa-stream';
+  readonly name = TPA_STREAM;
   readonly keepAlive: KeepAlive = 'never';
 
+  constructor(private readonly client: TpaStreamClient) {}
+
   isConfigured(): boolean {
-    return false;
+    return this.client.isConfigured();
   }
 
   canRefresh(): boolean {
@@ -17,7 +26,8 @@ export class TpaStreamProvider implements TokenProvider {
   }
 
   refresh(): Promise<RefreshedTokens> {
-    return Promise.reject(providerErrors(this.name).notConfigured());
+    // Never called (canRefresh is false): a connect token is replaced by minting a new one.
+    return Promise.reject(providerErrors(TPA_STREAM).needsReauth('connect_token_not_refreshable'));
   }
 
   revoke(): Promise<void> {

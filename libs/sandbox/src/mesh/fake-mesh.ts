@@ -41,6 +41,8 @@ export interface ConnectAccountOptions {
   /** null leaves the field out (a token that does not expire). */
   readonly expiresInSeconds?: number | null;
   readonly refreshTokenExpiresInSeconds?: number | null;
+  /** Lifetime of the access tokens later refreshes hand out (default: `expiresInSeconds`). */
+  readonly refreshedExpiresInSeconds?: number;
   readonly withRefreshToken?: boolean;
 }
 
@@ -96,6 +98,7 @@ export class FakeMesh extends FakeServer {
         brokerType,
         account,
         expiresInSeconds,
+        refreshedExpiresInSeconds: options.refreshedExpiresInSeconds,
         refreshTokenExpiresInSeconds,
         withRefreshToken: options.withRefreshToken ?? true,
       };

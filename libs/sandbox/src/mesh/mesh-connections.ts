@@ -13,7 +13,9 @@ interface Connection {
   readonly userId: string;
   readonly brokerType: string;
   readonly account: MeshAccount;
-  readonly expiresInSeconds?: number;
+  expiresInSeconds?: number;
+  /** Lifetime of access tokens from later refreshes, when it differs from the first. */
+  readonly refreshedExpiresInSeconds?: number;
   readonly refreshTokenExpiresInSeconds?: number;
   accessToken: string;
   accessExpiresAt?: number;
@@ -31,6 +33,7 @@ export interface NewConnection {
   readonly brokerType: string;
   readonly account: MeshAccount;
   readonly expiresInSeconds?: number;
+  readonly refreshedExpiresInSeconds?: number;
   readonly refreshTokenExpiresInSeconds?: number;
   readonly withRefreshToken: boolean;
 }
@@ -56,6 +59,7 @@ export class MeshConnections {
       brokerType: spec.brokerType,
       account: spec.account,
       expiresInSeconds: spec.expiresInSeconds,
+      refreshedExpiresInSeconds: spec.refreshedExpiresInSeconds,
       refreshTokenExpiresInSeconds: spec.refreshTokenExpiresInSeconds,
       accessToken: '',
     };
@@ -84,6 +88,9 @@ export class MeshConnections {
       const errorMessage = record.failWith;
       record.failWith = undefined;
       return { kind: 'answered', content: { status: 'failed', errorMessage } };
+    }
+    if (connection.refreshedExpiresInSeconds !== undefined) {
+      connection.expiresInSeconds = connection.refreshedExpiresInSeconds;
     }
     const accessToken = this.newAccessToken(connection, now);
     let refreshToken: string | undefined;

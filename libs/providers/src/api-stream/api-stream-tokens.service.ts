@@ -1,0 +1,54 @@
+import { clientActor } from '@keyhouse/audit';
+import type { Caller } from '@keyhouse/common';
+import { Injectable } from '@nestjs/common';
+import { CredentialIssuer } from '../credential-issuer.service';
+import { jwtLifetimeSeconds } from '../jwt-expiry';
+import { providerErrors } from '../provider.errors';
+import { allowedLifetimeSeconds } from './api-stream-access';
+import { API_STREAM } from './api-stream-answers';
+import { ApiStreamClient } from './api-stream.client';
+import { ApiStreamProvider } from './api-stream.provider';
+import type { AccessTokenResponse, CreateAccessTokenDto } from './dto/api-stream.dto';
+
+@Injectable()
+export class ApiStreamTokensService {
+  constructor(
+    private readonly client: ApiStreamClient,
+    private readonly provider: ApiStreamProvider,
+    private readonly issuer: CredentialIssuer,
+  ) {}
+
+  /** One access token per user: a new one replaces the user's stored token. */
+  async createAccessToken(
+    caller: Caller,
+    request: CreateAccessTokenDto,
+  ): Promise<AccessTokenResponse> {
+    // The caller's limits first: a refused role or lifetime sends and stores nothing.
+    const lifetimeSeconds = allowedLifetimeSeconds(caller, request.role, request.expiresInSeconds);
+    if (!this.provider.isConfigured()) {
+      throw providerErrors(API_STREAM).notConfigured();
+    }
+    const obtainedAt = new Date();
+    const accessToken = await this.client.create({
+      userId: request.userId,
+      role: request.role,
+      displayName: request.displayName,
+      lifetimeSeconds,
+    });
+    const credential = await this.issuer.issue(this.provider, {
+      owner: { team: caller.team, userId: request.userId },
+      secrets: { accessToken, refreshToken: null },
+      obtainedAt,
+      expiresInSeconds: jwtLifetimeSeconds(accessToken, obtainedAt) ?? lifetimeSeconds,
+      // displayName: null rather than absent, so a replaced token's name does not linger.
+      metadata: { role: request.role, displayName: request.displayName ?? null },
+      actor: clientActor(caller),
+      action: 'credential.issued',
+    });
+    return {
+      accessToken,
+      role: request.role,
+      expiresAt: (credential.expiresAt ?? obtainedAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { clientActor } from '@keyhouse/audit';
+import { type Caller } from '@keyhouse/common';
+import { Injectable } from '@nestjs/common';
+import { CredentialIssuer } from '../credential-issuer.service';
+import { jwtLifetimeSeconds } from '../jwt-expiry';
+import { providerErrors } from '../provider.errors';
+import type { ConnectTokenResponse } from './dto/tpa-stream.dto';
+import { TPA_STREAM } from './tpa-stream-answers';
+import { TpaStreamClient } from './tpa-stream.client';
+import { TpaStreamProvider } from './tpa-stream.provider';
+
+/** PROTOCOLS.md: the token's claims are not published; read `exp` if it has one, else one hour. */
+const DEFAULT_LIFETIME_SECONDS = 3_600;
+
+@Injectable()
+export class TpaStreamTokensService {
+  constructor(
+    private readonly client: TpaStreamClient,
+    private readonly provider: TpaStreamProvider,
+    private readonly issuer: CredentialIssuer,
+  ) {}
+
+  /**
+   * A fresh connect access token for one of the caller's users. Stored (one row per user,
+   * replaced each time) as single-use: it is handed out here and never again from storage.
+   */
+  async createConnectToken(caller: Caller, userId: string): Promise<ConnectTokenResponse> {
+    if (!this.provider.isConfigured()) {
+      throw providerErrors(TPA_STREAM).notConfigured();
+    }
+    const obtainedAt = new Date();
+    const connectAccessToken = await this.client.createConnectToken();
+    const expiresInSeconds =
+      jwtLifetimeSeconds(connectAccessToken, obtainedAt) ?? DEFAULT_LIFETIME_SECONDS;
+    await this.issuer.issue(this.provider, {
+      owner: { team: caller.team, userId },
+      secrets: { accessToken: connectAccessToken, refreshToken: null },
+      obtainedAt,
+      expiresInSeconds,
+      metadata: { kind: 'connect_token', singleUse: true },
+      actor: clientActor(caller),
+      action: 'credential.issued',
+    });
+    return {
+      sdkToken: this.client.accessKey,
+      connectAccessToken,
+      expiresAt: new Date(obtainedAt.getTime() + expiresInSeconds * 1_000).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { clientActor } from '@keyhouse/audit';
+import { type Caller, CurrentCaller, RequireScope, UuidParamPipe } from '@keyhouse/common';
+import { providerErrors } from '@keyhouse/providers';
+import {
+  type AdminCredentialView,
+  assertUsable,
+  CredentialRepository,
+  presentCredentialForAdmin,
+  VaultError,
+  VaultErrorCode,
+} from '@keyhouse/vault';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OnDemandRefreshService } from './on-demand-refresh.service';
+import { type RefreshStatusView, RefreshStatusService } from './refresh-status.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@RequireScope('admin')
+@Controller('admin')
+export class AdminRefreshController {
+  constructor(
+    private readonly statusService: RefreshStatusService,
+    private readonly credentials: CredentialRepository,
+    private readonly refresher: OnDemandRefreshService,
+  ) {}
+
+  @Get('refresh/status')
+  @ApiOperation({
+    summary: 'Counts by provider and status, due now, overdue, scheduler ticks, failures by code',
+  })
+  status(): Promise<RefreshStatusView> {
+    return this.statusService.status();
+  }
+
+  @Post('credentials/:id/refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Refresh a credential now (through the lease); its metadata after the refresh',
+  })
+  async refresh(
+    @CurrentCaller() caller: Caller,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<AdminCredentialView> {
+    const credential = await this.credentials.findForAdmin(id);
+    if (!credential) {
+      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
+    }
+    assertUsable(credential);
+    const run = await this.refresher.refreshNow(credential, clientActor(caller));
+    const after = (await this.credentials.findForAdmin(id)) ?? credential;
+    if (run?.outcome === 'retry') {
+      throw providerErrors(credential.provider).unavailable(run.code);
+    }
+    assertUsable(after);
+    return presentCredentialForAdmin(after);
+  }
+}

@@ -1,0 +1,51 @@
+import { VaultModule, ON_DEMAND_REFRESHER, CredentialEntity } from '@keyhouse/vault';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminRefreshController } from './admin-refresh.controller';
+import { LeaseOwner } from './lease-owner';
+import { OnDemandRefreshService } from './on-demand-refresh.service';
+import { RefreshExecutor } from './refresh-executor.service';
+import { RefreshInstanceEntity } from './refresh-instance.entity';
+import { RefreshMetrics } from './refresh-metrics';
+import { RefreshScheduler } from './refresh-scheduler.service';
+import { RefreshStatusRepository } from './refresh-status.repository';
+import { RefreshStatusService } from './refresh-status.service';
+
+export interface RefreshModuleOptions {
+  /** Run the background scheduler in this process (REFRESH_ENABLED). */
+  readonly scheduler: boolean;
+  /** Serve the admin routes (the gateway does; the worker has no HTTP). */
+  readonly http: boolean;
+}
+
+/**
+ * The refresh engine: on-demand refresh for reads (always), the background scheduler
+ * (where enabled), the admin routes. Global so the vault's reader seam can find it.
+ */
+@Global()
+@Module({})
+export class RefreshModule {
+  static forRoot(options: RefreshModuleOptions): DynamicModule {
+    return {
+      module: RefreshModule,
+      imports: [
+        VaultModule,
+        TypeOrmModule.forFeature([RefreshInstanceEntity, CredentialEntity]),
+        ...(options.scheduler ? [ScheduleModule.forRoot()] : []),
+      ],
+      controllers: options.http ? [AdminRefreshController] : [],
+      providers: [
+        LeaseOwner,
+        RefreshMetrics,
+        RefreshExecutor,
+        RefreshStatusRepository,
+        RefreshStatusService,
+        OnDemandRefreshService,
+        { provide: ON_DEMAND_REFRESHER, useExisting: OnDemandRefreshService },
+        ...(options.scheduler ? [RefreshScheduler] : []),
+      ],
+      exports: [ON_DEMAND_REFRESHER, OnDemandRefreshService, LeaseOwner],
+    };
+  }
+}
