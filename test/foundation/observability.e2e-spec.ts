@@ -80,6 +80,11 @@ describe('health, metrics, docs and logs', () => {
     expect(document.status).toBe(200);
     expect(document.body.paths['/admin/clients'].post).toBeDefined();
     expect(document.body.components.schemas.CreateApiClientDto.properties.scopes).toBeDefined();
+    // Two DTOs with one name would silently share a schema and misdescribe a route.
+    expect(gateway.logs.linesContaining('Duplicate DTO')).toEqual([]);
+    expect(document.body.components.schemas.AccessTokenResponse.required ?? []).not.toContain(
+      'role',
+    );
   });
 
   it('logs structured JSON with the request id on every line of a request', async () => {

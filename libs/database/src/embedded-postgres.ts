@@ -20,6 +20,8 @@ export interface EmbeddedPostgresOptions {
   readonly durable?: boolean;
   readonly maxConnections?: number;
   readonly databaseName?: string;
+  /** A fixed port (tests restart a cluster in place); a free one by default. */
+  readonly port?: number;
 }
 
 const OWNER_FILE = 'keyhouse-owner.pid';
@@ -48,7 +50,7 @@ export async function startEmbeddedPostgres(
   const password = await readOrCreatePassword(dataDir);
   const runAs = await prepareForRoot(clusterDir, logger);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

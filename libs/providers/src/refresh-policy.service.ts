@@ -75,11 +75,14 @@ export class RefreshPolicy {
     return refreshLeadSeconds(expiry.lifetimeSeconds, this.minLeadSeconds);
   }
 
+  /**
+   * Read (or issued, which counts as a read) within its last lifetime. A refresh is not a
+   * read: otherwise every background refresh would justify the next one, forever.
+   */
   private readWithinLifetime(state: TimingState, now: Date): boolean {
-    if (state.expiresInSeconds === null) {
+    if (state.expiresInSeconds === null || state.lastReadAt === null) {
       return false;
     }
-    const lastRead = Math.max(state.lastReadAt?.getTime() ?? 0, state.obtainedAt.getTime());
-    return now.getTime() - lastRead <= state.expiresInSeconds * 1_000;
+    return now.getTime() - state.lastReadAt.getTime() <= state.expiresInSeconds * 1_000;
   }
 }

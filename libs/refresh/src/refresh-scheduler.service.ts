@@ -2,10 +2,10 @@ import { systemActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
 import { CredentialLeases, type LeasedCredential } from '@keyhouse/vault';
 import {
+  type BeforeApplicationShutdown,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { forEachWithConcurrency } from './bounded-concurrency';
@@ -25,7 +25,7 @@ const ACTOR = systemActor('refresh-scheduler');
  * are handed back.
  */
 @Injectable()
-export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RefreshScheduler');
   private readonly startedAt = new Date();
   private tickInProgress?: Promise<void>;
@@ -52,7 +52,8 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
     void this.tick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: in-flight refreshes finish, unstarted leases go back. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     // @nestjs/schedule may already have cleared its registry during shutdown.
     clearInterval(this.interval);

@@ -34,6 +34,7 @@ export {
   type FakeMeshOptions,
   MESH_LINK_TOKEN_PATH,
   MESH_REFRESH_PATH,
+  MESH_SANDBOX_LINK_PATH,
 } from './mesh/fake-mesh';
 export type {
   IntegrationConnectedPayload,

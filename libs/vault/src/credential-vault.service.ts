@@ -123,6 +123,11 @@ export class CredentialVault {
       attempts: 0,
       lastError: null,
       metadata: { ...(existing?.metadata ?? {}), ...input.metadata },
+      // A token minted for a caller was handed to it: that is its first read.
+      lastReadAt:
+        input.action === 'credential.issued'
+          ? input.timing.obtainedAt
+          : (existing?.lastReadAt ?? null),
       // A refresh in flight for the old tokens must not overwrite these: break its lease.
       leaseOwner: null,
       leaseExpiresAt: null,

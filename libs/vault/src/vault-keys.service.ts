@@ -1,5 +1,10 @@
 import { type AuditActor, AuditService } from '@keyhouse/audit';
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialRepository } from './credential.repository';
 import { CredentialCipher } from './crypto/credential-cipher';
@@ -38,7 +43,7 @@ export interface VaultKeysView {
  * keep working because every row always names the key that currently wraps it.
  */
 @Injectable()
-export class VaultKeysService implements OnModuleInit, OnApplicationShutdown {
+export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('VaultKeys');
   private progress: RotationProgress = {
     running: false,
@@ -73,7 +78,8 @@ export class VaultKeysService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** A rotation batch in progress finishes (its transaction commits) before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.run;
   }

@@ -8,7 +8,10 @@ import { allowedLifetimeSeconds } from './api-stream-access';
 import { API_STREAM } from './api-stream-answers';
 import { ApiStreamClient } from './api-stream.client';
 import { ApiStreamProvider } from './api-stream.provider';
-import type { AccessTokenResponse, CreateAccessTokenDto } from './dto/api-stream.dto';
+import type {
+  ApiStreamAccessTokenResponse,
+  CreateApiStreamAccessTokenDto,
+} from './dto/api-stream.dto';
 
 @Injectable()
 export class ApiStreamTokensService {
@@ -21,8 +24,8 @@ export class ApiStreamTokensService {
   /** One access token per user: a new one replaces the user's stored token. */
   async createAccessToken(
     caller: Caller,
-    request: CreateAccessTokenDto,
-  ): Promise<AccessTokenResponse> {
+    request: CreateApiStreamAccessTokenDto,
+  ): Promise<ApiStreamAccessTokenResponse> {
     // The caller's limits first: a refused role or lifetime sends and stores nothing.
     const lifetimeSeconds = allowedLifetimeSeconds(caller, request.role, request.expiresInSeconds);
     if (!this.provider.isConfigured()) {

@@ -3,7 +3,7 @@ import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_STREAM } from './api-stream-answers';
 import { ApiStreamTokensService } from './api-stream-tokens.service';
-import { AccessTokenResponse, CreateAccessTokenDto } from './dto/api-stream.dto';
+import { ApiStreamAccessTokenResponse, CreateApiStreamAccessTokenDto } from './dto/api-stream.dto';
 
 @ApiTags('api-stream')
 @ApiBearerAuth()
@@ -17,11 +17,11 @@ export class ApiStreamController {
   @RequireScope('tokens:issue')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'A role-scoped api.stream access token for one of your users' })
-  @ApiOkResponse({ type: AccessTokenResponse })
+  @ApiOkResponse({ type: ApiStreamAccessTokenResponse })
   createAccessToken(
     @CurrentCaller() caller: Caller,
-    @Body() body: CreateAccessTokenDto,
-  ): Promise<AccessTokenResponse> {
+    @Body() body: CreateApiStreamAccessTokenDto,
+  ): Promise<ApiStreamAccessTokenResponse> {
     return this.tokens.createAccessToken(caller, body);
   }
 }

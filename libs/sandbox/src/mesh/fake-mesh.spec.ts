@@ -84,6 +84,22 @@ describe('FakeMesh', () => {
     );
   });
 
+  it('finishes a Link session when its page is opened (sandbox), once', async () => {
+    const response = await post('/api/v1/linktoken', { userId: 'user-2' });
+    const linkUrl = Buffer.from((await jsonOf(response)).content.linkToken, 'base64').toString();
+    const opened = await fetch(linkUrl);
+    expect(opened.status).toBe(200);
+    const payload = (await opened.json()) as {
+      accountTokens: { accessToken: string; refreshToken: string }[];
+      brokerType: string;
+    };
+    expect(payload.accountTokens).toHaveLength(1);
+    expect(fake.isAccessTokenValid(payload.accountTokens[0].accessToken)).toBe(true);
+    expect(fake.isRefreshTokenLive(payload.accountTokens[0].refreshToken)).toBe(true);
+    expect((await fetch(linkUrl)).status).toBe(410);
+    expect((await fetch(`${url}/sandbox/link?session=unknown`)).status).toBe(404);
+  });
+
   it('hands out the onIntegrationConnected payload', () => {
     const payload = fake.connectAccount({ accounts: 2, refreshTokenExpiresInSeconds: 600 });
     expect(payload).toEqual({

@@ -15,6 +15,11 @@ import type { IntegrationConnectedPayload, MeshAccountToken } from './mesh-paylo
 import { parseRefreshRequest } from './refresh-request';
 
 export const MESH_LINK_TOKEN_PATH = '/api/v1/linktoken';
+/**
+ * Sandbox only: the page a link token points at. Opening it stands for a user finishing
+ * Mesh Link, and answers with the payload onIntegrationConnected would hand the page.
+ */
+export const MESH_SANDBOX_LINK_PATH = '/sandbox/link';
 export const MESH_REFRESH_PATH = '/api/v1/token/refresh';
 
 const LINK_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -63,6 +68,7 @@ export class FakeMesh extends FakeServer {
   private readonly refreshTokenLifetimeSeconds?: number;
   private readonly connections: MeshConnections;
   private readonly linkTokens = new Map<string, LinkToken>();
+  private readonly linkSessions = new Map<string, string>();
   private readonly presented = new Map<string, number>();
 
   constructor(options: FakeMeshOptions = {}) {
@@ -151,6 +157,7 @@ export class FakeMesh extends FakeServer {
         path: MESH_REFRESH_PATH,
         methods: { POST: (r) => this.withBody(r, (body) => this.refresh(body)) },
       },
+      { path: MESH_SANDBOX_LINK_PATH, methods: { GET: (r) => this.completeLink(r.query.session) } },
     ];
   }
 
@@ -205,8 +212,10 @@ export class FakeMesh extends FakeServer {
     if (restrict !== undefined && typeof restrict !== 'boolean') {
       return meshError(400, 'restrictMultipleAccounts must be a boolean');
     }
-    const url = `${this.baseUrl}/b2b-iframe/${randomUUID()}/broker-connect?auth_code=${opaqueToken(24)}`;
+    const session = randomUUID();
+    const url = `${this.baseUrl}${MESH_SANDBOX_LINK_PATH}?session=${session}&auth_code=${opaqueToken(24)}`;
     const linkToken = Buffer.from(url).toString('base64');
+    this.linkSessions.set(session, linkToken);
     this.linkTokens.set(linkToken, {
       userId: body.userId,
       expiresAt: this.now() + LINK_TOKEN_LIFETIME_MS,
@@ -214,6 +223,19 @@ export class FakeMesh extends FakeServer {
     });
     this.linkTokenCount += 1;
     return meshOk({ linkToken });
+  }
+
+  /** The user "finishes" Link: one connected account, tokens the fake will accept. */
+  private completeLink(session: string | undefined): FakeResponse {
+    const linkToken = session === undefined ? undefined : this.linkSessions.get(session);
+    if (linkToken === undefined) {
+      return { status: 404, json: { error: 'unknown link session' } };
+    }
+    try {
+      return { status: 200, json: this.connectAccount({ linkToken }) };
+    } catch {
+      return { status: 410, json: { error: 'the link token was used or has expired' } };
+    }
   }
 
   private refresh(body: JsonObject): FakeResponse {

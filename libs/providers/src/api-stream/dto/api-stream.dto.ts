@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MAX_LIFETIME_SECONDS } from '../api-stream-access';
 
-export class CreateAccessTokenDto {
+export class CreateApiStreamAccessTokenDto {
   @ApiProperty({ description: "Your user's id (api.stream's serviceUserId)", example: 'user-42' })
   @IsString()
   @Length(1, 256)
@@ -33,7 +33,7 @@ export class CreateAccessTokenDto {
   expiresInSeconds?: number;
 }
 
-export class AccessTokenResponse {
+export class ApiStreamAccessTokenResponse {
   @ApiProperty({ description: 'For the api.stream SDK' }) accessToken!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
