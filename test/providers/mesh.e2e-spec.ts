@@ -80,6 +80,9 @@ describe('Mesh', () => {
       expect(answer.status).toBe(502);
       expect(answer.body.code).toBe('upstream_error');
       expect(await storedRows('refused')).toEqual([]);
+      // Operators must act: it is logged as a configuration incident, at error level.
+      const incident = gateway.logs.parsed().find((line) => line.incident === 'mesh_configuration');
+      expect(incident).toMatchObject({ level: 'error' });
     });
 
     it('retries a link token through transient failures, then gives up with 503', async () => {

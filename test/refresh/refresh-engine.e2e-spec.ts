@@ -215,6 +215,28 @@ describe('refresh engine (one process, fake Mesh)', () => {
     secrets.add(connections.body.accessTokens[0].accessToken);
   });
 
+  it('marks a credential expired once its token lapsed and nothing can refresh it', async () => {
+    const connection = await connect('kate', {
+      expiresInSeconds: 3_600,
+      refreshTokenExpiresInSeconds: 3_600,
+    });
+    // As if the worker fleet had been down for hours: both tokens lapsed, the row is due.
+    await queryDatabase(
+      database.url,
+      `UPDATE credentials SET expires_at = now() - interval '1 hour', refresh_token_expires_at = now() - interval '1 minute',
+              refresh_at = now() WHERE id = $1`,
+      [connection.id],
+    );
+    const expired = await waitFor('expired', async () => {
+      const current = await row(connection.id);
+      return current.status === 'expired' ? current : undefined;
+    });
+    expect(expired).toMatchObject({ last_error: 'cannot_refresh', refresh_at: null });
+    expect(mesh.presentations(connection.refreshToken)).toBe(0);
+    const read = await client.get(`/v1/credentials/${connection.id}/token`);
+    expect(read.status).toBe(424);
+  });
+
   it('shows operators the refresh status and refreshes on request', async () => {
     const connection = await connect('iris', { expiresInSeconds: 3_600 });
     const refreshed = await gateway.admin.post(`/admin/credentials/${connection.id}/refresh`);

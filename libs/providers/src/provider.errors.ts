@@ -33,7 +33,12 @@ export class ProviderError extends KeyhouseError {
     detail: string,
     details: ProviderErrorDetails = {},
   ) {
-    super(detail, { retryAfterSeconds: details.retryAfterSeconds, cause: details.cause });
+    super(detail, {
+      retryAfterSeconds: details.retryAfterSeconds,
+      cause: details.cause,
+      incident:
+        reason === ProviderErrorCode.Misconfigured ? `${provider}_configuration` : undefined,
+    });
     this.problemCode = problemCodeOf(reason);
     this.upstreamCode = details.upstreamCode ?? reason;
   }

@@ -106,6 +106,14 @@ export class RefreshExecutor {
           'refresh failed unexpectedly',
         );
       }
+      const incident = (error as { incident?: unknown }).incident;
+      if (typeof incident === 'string') {
+        // Our own keys were refused: every credential of this provider is stuck until an operator acts.
+        this.logger.error(
+          { incident, provider: provider.name, code: verdict.code },
+          'configuration incident',
+        );
+      }
       if (verdict.kind === 'reauth') {
         await this.leases.markNeedsReauth(claim, verdict.code, actor);
         return { outcome: 'needs_reauth', code: verdict.code };

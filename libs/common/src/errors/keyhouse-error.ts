@@ -10,6 +10,8 @@ export interface KeyhouseErrorOptions {
   /** Seconds the caller should wait, sent as Retry-After. */
   readonly retryAfterSeconds?: number;
   readonly cause?: unknown;
+  /** Set when operators must act (e.g. an upstream refused Keyhouse's own keys): logged as an error. */
+  readonly incident?: string;
 }
 
 /**
@@ -21,11 +23,13 @@ export abstract class KeyhouseError extends Error {
   abstract readonly problemCode: ProblemCode;
   readonly errors?: readonly FieldError[];
   readonly retryAfterSeconds?: number;
+  readonly incident?: string;
 
   protected constructor(detail: string, options: KeyhouseErrorOptions = {}) {
     super(detail, { cause: options.cause });
     this.name = new.target.name;
     this.errors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.incident = options.incident;
   }
 }

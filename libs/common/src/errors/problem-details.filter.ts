@@ -61,6 +61,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private resolve(exception: unknown, request: FastifyRequest): ResolvedProblem {
     if (exception instanceof KeyhouseError) {
+      if (exception.incident) {
+        this.logger.error(
+          { incident: exception.incident, code: exception.problemCode },
+          exception.message,
+        );
+      }
       return {
         code: exception.problemCode,
         detail: exception.message,
