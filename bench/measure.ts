@@ -3,6 +3,9 @@ export interface BenchRow {
   readonly benchmark: string;
   readonly variant: string;
   readonly opsPerSecond: number;
+  /** Latency percentiles in milliseconds, for benchmarks that measure requests. */
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
   readonly note?: string;
 }
 
@@ -54,14 +57,31 @@ export async function asyncOpsPerSecond(
   return (counts.reduce((sum, count) => sum + count, 0) * 1_000) / (performance.now() - start);
 }
 
+/** Latency columns appear only when some row has them, so older tables keep their shape. */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const lines = [
-    '| benchmark | variant | ops/s | note |',
-    '|---|---|---:|---|',
-    ...rows.map(
-      (row) =>
-        `| ${row.benchmark} | ${row.variant} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${row.note ?? ''} |`,
-    ),
+  const latency = rows.some((row) => row.p50Ms !== undefined || row.p99Ms !== undefined);
+  const cells = (row: BenchRow): string[] => [
+    row.benchmark,
+    row.variant,
+    Math.round(row.opsPerSecond).toLocaleString('en-US'),
+    ...(latency ? [formatMs(row.p50Ms), formatMs(row.p99Ms)] : []),
+    row.note ?? '',
   ];
-  return lines.join('\n');
+  const header = [
+    'benchmark',
+    'variant',
+    'ops/s',
+    ...(latency ? ['p50 ms', 'p99 ms'] : []),
+    'note',
+  ];
+  const align = ['---', '---', '---:', ...(latency ? ['---:', '---:'] : []), '---'];
+  const line = (values: readonly string[]) => `| ${values.join(' | ')} |`;
+  return [line(header), `|${align.join('|')}|`, ...rows.map((row) => line(cells(row)))].join('\n');
+}
+
+function formatMs(value: number | undefined): string {
+  if (value === undefined) {
+    return '';
+  }
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
 }

@@ -1,11 +1,16 @@
 // npm run bench [name...]: runs the benchmarks (all, or those whose name contains an
 // argument) and prints one markdown table. Each benchmark runs its floor in the same
 // invocation, so the numbers compare on the same machine and moment.
+import { runPendingCleanups } from './harness';
 import { formatTable, type BenchRow } from './measure';
+import { refreshBenchmark } from './refresh.bench';
+import { tokenReadBenchmark } from './token-read.bench';
 import { vaultCryptoBenchmark } from './vault-crypto.bench';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'vault-crypto': vaultCryptoBenchmark,
+  'token-read': tokenReadBenchmark,
+  refresh: refreshBenchmark,
 };
 
 async function main(): Promise<void> {
@@ -19,6 +24,14 @@ async function main(): Promise<void> {
     rows.push(...(await run()));
   }
   process.stdout.write(`${formatTable(rows)}\n`);
+}
+
+// Interrupted: stop the apps, servers and databases the running benchmark started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`${signal}: cleaning up...\n`);
+    void runPendingCleanups().finally(() => process.exit(130));
+  });
 }
 
 main().then(

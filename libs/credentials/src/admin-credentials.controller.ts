@@ -14,8 +14,6 @@ import {
   CredentialRepository,
   CredentialRevocation,
   presentCredentialForAdmin,
-  VaultError,
-  VaultErrorCode,
 } from '@keyhouse/vault';
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -47,11 +45,7 @@ export class AdminCredentialsController {
   @Get(':id')
   @ApiOperation({ summary: "One credential's metadata" })
   async get(@Param('id', UuidParamPipe) id: string): Promise<AdminCredentialView> {
-    const credential = await this.credentials.findForAdmin(id);
-    if (!credential) {
-      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
-    }
-    return presentCredentialForAdmin(credential);
+    return presentCredentialForAdmin(await this.credentials.requireForAdmin(id));
   }
 
   @Delete(':id')

@@ -61,8 +61,7 @@ export class CredentialAccess {
   }
 
   async readToken(caller: Caller, id: string): Promise<AccessToken> {
-    await this.requireOwn(caller, id);
-    return this.reader.read(caller.team, id, clientActor(caller));
+    return this.reader.read(await this.requireOwn(caller, id), clientActor(caller));
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {

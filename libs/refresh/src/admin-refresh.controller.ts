@@ -6,8 +6,6 @@ import {
   assertUsable,
   CredentialRepository,
   presentCredentialForAdmin,
-  VaultError,
-  VaultErrorCode,
 } from '@keyhouse/vault';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -42,10 +40,7 @@ export class AdminRefreshController {
     @CurrentCaller() caller: Caller,
     @Param('id', UuidParamPipe) id: string,
   ): Promise<AdminCredentialView> {
-    const credential = await this.credentials.findForAdmin(id);
-    if (!credential) {
-      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
-    }
+    const credential = await this.credentials.requireForAdmin(id);
     assertUsable(credential);
     const run = await this.refresher.refreshNow(credential, clientActor(caller));
     const after = (await this.credentials.findForAdmin(id)) ?? credential;

@@ -34,15 +34,17 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     private readonly owner: LeaseOwner,
   ) {}
 
-  async readFresh(team: string, id: string, actor: AuditActor): Promise<AccessToken> {
-    const credential = await this.vault.requireForTeam(team, id);
-    if (this.needsRefreshBeforeRead(credential)) {
-      const run = await this.refreshOnce(credential, 'read', actor);
-      await this.failIfUnusable(credential, run);
+  async readFresh(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
+    if (!this.needsRefreshBeforeRead(credential)) {
+      const token = await this.vault.readLoaded(credential, actor);
+      await this.reviveSchedule(credential);
+      return token;
     }
-    const token = await this.vault.readAccessToken(team, id, actor);
-    await this.reviveSchedule(credential);
-    return token;
+    const run = await this.refreshOnce(credential, 'read', actor);
+    // The row changed under the lease: read the refreshed one.
+    const current = await this.vault.requireForTeam(credential.team, credential.id);
+    this.failIfUnusable(current, run);
+    return this.vault.readLoaded(current, actor);
   }
 
   /** Refresh now regardless of the lead (operators); waits for a refresh already running. */
@@ -101,20 +103,16 @@ export class OnDemandRefreshService implements OnDemandRefresher {
   }
 
   /** A failed refresh still leaves a valid token usable; an expired one is not. */
-  private async failIfUnusable(
-    credential: CredentialEntity,
-    run: RefreshRun | undefined,
-  ): Promise<void> {
+  private failIfUnusable(current: CredentialEntity, run: RefreshRun | undefined): void {
     if (run?.outcome !== 'retry') {
       return;
     }
-    const current = await this.vault.requireForTeam(credential.team, credential.id);
     const expired =
       !current.expiresAt ||
       current.expiresAt <= new Date() ||
       current.encryptedAccessToken === null;
     if (expired) {
-      throw providerErrors(credential.provider).unavailable(run.code);
+      throw providerErrors(current.provider).unavailable(run.code);
     }
   }
 

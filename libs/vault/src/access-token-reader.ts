@@ -1,10 +1,12 @@
 import type { AuditActor } from '@keyhouse/audit';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { CredentialEntity } from './credential.entity';
 import { type AccessToken, CredentialVault } from './credential-vault.service';
 
 /** Refreshes a token inside its lead before handing it out; supplied by the refresh engine. */
 export interface OnDemandRefresher {
-  readFresh(team: string, id: string, actor: AuditActor): Promise<AccessToken>;
+  /** `credential` was loaded through a team-scoped query. */
+  readFresh(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken>;
 }
 export const ON_DEMAND_REFRESHER = Symbol('ON_DEMAND_REFRESHER');
 
@@ -20,9 +22,10 @@ export class AccessTokenReader {
     @Optional() @Inject(ON_DEMAND_REFRESHER) private readonly refresher?: OnDemandRefresher,
   ) {}
 
-  read(team: string, id: string, actor: AuditActor): Promise<AccessToken> {
+  /** `credential` must come from a team-scoped query (requireForTeam, listLiveForOwner, ...). */
+  read(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
     return this.refresher
-      ? this.refresher.readFresh(team, id, actor)
-      : this.vault.readAccessToken(team, id, actor);
+      ? this.refresher.readFresh(credential, actor)
+      : this.vault.readLoaded(credential, actor);
   }
 }

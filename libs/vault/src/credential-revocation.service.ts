@@ -42,10 +42,7 @@ export class CredentialRevocation {
   }
 
   async revokeForAdmin(id: string, actor: AuditActor): Promise<RevokedCredential[]> {
-    const credential = await this.credentials.findForAdmin(id);
-    if (!credential) {
-      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
-    }
+    const credential = await this.credentials.requireForAdmin(id);
     return this.revoke(credential.team, { id }, actor);
   }
 

@@ -61,7 +61,14 @@ export class CredentialVault {
 
   /** The decrypted access token of a live credential of `team`; 404 for another team's id. */
   async readAccessToken(team: string, id: string, actor: AuditActor): Promise<AccessToken> {
-    const credential = await this.requireForTeam(team, id);
+    return this.readLoaded(await this.requireForTeam(team, id), actor);
+  }
+
+  /**
+   * The same for a row the caller already loaded through a team-scoped query (so a read
+   * costs one fetch, not one per layer).
+   */
+  async readLoaded(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
     assertUsable(credential);
     if (credential.metadata.singleUse === true) {
       // Connect and link tokens are handed out once, when minted; never again from storage.
@@ -77,7 +84,12 @@ export class CredentialVault {
         'the credential holds no access token yet',
       );
     }
-    await this.credentials.touchLastRead(credential.id, LAST_READ_RESOLUTION_SECONDS);
+    if (
+      !credential.lastReadAt ||
+      Date.now() - credential.lastReadAt.getTime() > LAST_READ_RESOLUTION_SECONDS * 1_000
+    ) {
+      await this.credentials.touchLastRead(credential.id, LAST_READ_RESOLUTION_SECONDS);
+    }
     this.audit.recordQuietly({
       action: 'credential.read',
       actor,

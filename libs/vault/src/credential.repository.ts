@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { CredentialEntity, type CredentialStatus } from './credential.entity';
 import type { Owner } from './owner';
+import { VaultError, VaultErrorCode } from './vault.errors';
 
 export interface TeamCredentialFilters {
   readonly userId?: string;
@@ -54,16 +55,8 @@ export class CredentialRepository {
     provider: string,
     accountKey: string,
   ): Promise<CredentialEntity | null> {
-    return manager
-      .getRepository(CredentialEntity)
-      .createQueryBuilder('credential')
+    return this.liveForAccount(manager.getRepository(CredentialEntity), owner, provider, accountKey)
       .setLock('pessimistic_write')
-      .where('credential.team = :team AND credential.user_id = :userId', owner)
-      .andWhere('credential.provider = :provider AND credential.account_key = :accountKey', {
-        provider,
-        accountKey,
-      })
-      .andWhere(`credential.status <> 'revoked'`)
       .getOne();
   }
 
@@ -72,15 +65,32 @@ export class CredentialRepository {
     provider: string,
     accountKey: string,
   ): Promise<CredentialEntity | null> {
-    return this.credentials
+    return this.liveForAccount(this.credentials, owner, provider, accountKey).getOne();
+  }
+
+  /** 404 as a VaultError when the id matches no credential at all (operators' routes). */
+  async requireForAdmin(id: string): Promise<CredentialEntity> {
+    const credential = await this.findForAdmin(id);
+    if (!credential) {
+      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
+    }
+    return credential;
+  }
+
+  private liveForAccount(
+    repository: Repository<CredentialEntity>,
+    owner: Owner,
+    provider: string,
+    accountKey: string,
+  ): SelectQueryBuilder<CredentialEntity> {
+    return repository
       .createQueryBuilder('credential')
       .where('credential.team = :team AND credential.user_id = :userId', owner)
       .andWhere('credential.provider = :provider AND credential.account_key = :accountKey', {
         provider,
         accountKey,
       })
-      .andWhere(`credential.status <> 'revoked'`)
-      .getOne();
+      .andWhere(`credential.status <> 'revoked'`);
   }
 
   listLiveForOwner(owner: Owner, provider: string): Promise<CredentialEntity[]> {

@@ -93,11 +93,7 @@ export class MeshConnectionsService {
     const accessTokens: MeshAccessTokenEntry[] = [];
     for (const credential of accounts.filter((account) => account.status === 'active')) {
       try {
-        const { accessToken } = await this.reader.read(
-          caller.team,
-          credential.id,
-          clientActor(caller),
-        );
+        const { accessToken } = await this.reader.read(credential, clientActor(caller));
         accessTokens.push({
           accessToken,
           brokerType: String(credential.metadata.brokerType),
