@@ -9,6 +9,13 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createRootLogger({ level: config.logLevel, name: 'worker' });
+  if (config.sandbox) {
+    // The fakes live in the gateway process (npm start); a separate worker would refresh
+    // against upstreams whose state it cannot see.
+    logger.warn(
+      'SANDBOX has no effect in the worker: run the gateway alone, or give the worker real provider keys',
+    );
+  }
   const database = await resolveDatabase(config, logger);
   const app = await NestFactory.createApplicationContext(
     WorkerModule.register(database.config, logger),
