@@ -42,6 +42,7 @@ describe('refresh across processes', () => {
     REFRESH_CONCURRENCY: '8',
     REFRESH_MIN_LEAD_SECONDS: '20',
     REFRESH_LEASE_SECONDS: '8',
+    UPSTREAM_TIMEOUT_MS: '3000',
     REFRESH_RETRY_BASE_MS: '200',
     LOG_LEVEL: 'info',
   });

@@ -72,6 +72,15 @@ describe('loadConfig', () => {
     expect(config.refresh.enabled).toBe(false);
   });
 
+  it('refuses a refresh lease shorter than twice the upstream timeout', () => {
+    expect(() => loadConfig({ REFRESH_LEASE_SECONDS: '10', UPSTREAM_TIMEOUT_MS: '6000' })).toThrow(
+      /REFRESH_LEASE_SECONDS/,
+    );
+    expect(
+      loadConfig({ REFRESH_LEASE_SECONDS: '12', UPSTREAM_TIMEOUT_MS: '6000' }).refresh.leaseSeconds,
+    ).toBe(12);
+  });
+
   it('keeps secrets out of strings, JSON and inspection', () => {
     const config = loadConfig({
       BOOTSTRAP_ADMIN_KEY: 'a'.repeat(40),

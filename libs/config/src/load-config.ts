@@ -109,8 +109,22 @@ function buildConfig(environment: Environment): KeyhouseConfig {
     sandbox,
     providers,
   };
+  assertLeaseOutlastsCalls(config);
   assertProductionSafe(config);
   return config;
+}
+
+/**
+ * A refresh lease must outlast the upstream call made under it, with room to write the
+ * result: if it ran out mid-call, another process could present the same single-use
+ * refresh token.
+ */
+function assertLeaseOutlastsCalls(config: KeyhouseConfig): void {
+  if (config.refresh.leaseSeconds * 1_000 < 2 * config.upstream.timeoutMs) {
+    throw new ConfigurationError([
+      'REFRESH_LEASE_SECONDS must be at least twice UPSTREAM_TIMEOUT_MS (a lease must outlast the call made under it)',
+    ]);
+  }
 }
 
 /** No silent downgrade: production without its keys, its database, or with fakes, does not start. */
