@@ -2,11 +2,12 @@ import { ProviderRegistry } from '@keyhouse/providers';
 import { API_STREAM_TOKEN_PATH, FakeApiStream } from '@keyhouse/sandbox';
 import {
   createClient,
-  expectNoSecretsInLogs,
   type GatewayHarness,
   HttpClient,
   queryDatabase,
   startGateway,
+  startProviderGateway,
+  stopProviderGateway,
 } from '@keyhouse/testing';
 import { type CredentialEntity, CredentialCipher, CredentialRepository } from '@keyhouse/vault';
 
@@ -53,22 +54,21 @@ describe('api.stream', () => {
   const provider = () => gateway.app.get(ProviderRegistry).get('api-stream');
 
   beforeAll(async () => {
-    const baseUrl = await apiStream.start();
-    gateway = await startGateway({
-      env: { API_STREAM_BASE_URL: baseUrl, API_STREAM_API_KEY: 'api-stream-key-value-123' },
-    });
-    const client = await createClient(gateway, { team: 'studio', providers: ['api-stream'] });
-    secrets.add(client.apiKey).add(gateway.adminKey);
-    studio = new HttpClient(gateway.baseUrl, client.apiKey);
+    ({ gateway, client: studio } = await startProviderGateway({
+      fake: apiStream,
+      env: (baseUrl) => ({
+        API_STREAM_BASE_URL: baseUrl,
+        API_STREAM_API_KEY: 'api-stream-key-value-123',
+      }),
+      team: 'studio',
+      provider: 'api-stream',
+      secrets,
+    }));
   });
 
   afterEach(() => apiStream.reset());
 
-  afterAll(async () => {
-    expectNoSecretsInLogs(gateway.logs, secrets);
-    await gateway.close();
-    await apiStream.stop();
-  });
+  afterAll(() => stopProviderGateway(gateway, apiStream, secrets));
 
   describe('access tokens', () => {
     it('asks with X-API-Key, the ROLE_ name and maxDuration in milliseconds, and stores it', async () => {

@@ -1,11 +1,12 @@
 import { FakeMesh } from '@keyhouse/sandbox';
 import {
   createClient,
-  expectNoSecretsInLogs,
   type GatewayHarness,
   HttpClient,
   queryDatabase,
   startGateway,
+  startProviderGateway,
+  stopProviderGateway,
 } from '@keyhouse/testing';
 
 describe('Mesh', () => {
@@ -28,19 +29,18 @@ describe('Mesh', () => {
     );
 
   beforeAll(async () => {
-    gateway = await startGateway({ env: meshEnv(await mesh.start()) });
-    const client = await createClient(gateway, { team: 'growth', providers: ['mesh'] });
-    secrets.add(client.apiKey).add(gateway.adminKey);
-    growth = new HttpClient(gateway.baseUrl, client.apiKey);
+    ({ gateway, client: growth } = await startProviderGateway({
+      fake: mesh,
+      env: meshEnv,
+      team: 'growth',
+      provider: 'mesh',
+      secrets,
+    }));
   });
 
   afterEach(() => mesh.reset());
 
-  afterAll(async () => {
-    expectNoSecretsInLogs(gateway.logs, secrets);
-    await gateway.close();
-    await mesh.stop();
-  });
+  afterAll(() => stopProviderGateway(gateway, mesh, secrets));
 
   describe('link tokens', () => {
     it('asks Mesh with the client headers and JSON, and hands the token out once', async () => {

@@ -6,11 +6,12 @@ import {
 } from '@keyhouse/sandbox';
 import {
   createClient,
-  expectNoSecretsInLogs,
   type GatewayHarness,
   HttpClient,
   queryDatabase,
   startGateway,
+  startProviderGateway,
+  stopProviderGateway,
   waitFor,
 } from '@keyhouse/testing';
 import { CredentialCipher, CredentialRepository, SYSTEM_TEAM } from '@keyhouse/vault';
@@ -60,17 +61,17 @@ describe('MyDataHelps', () => {
   };
 
   beforeAll(async () => {
-    await mydatahelps.start();
-    gateway = await startGateway({
-      env: {
+    ({ gateway, client: research } = await startProviderGateway({
+      fake: mydatahelps,
+      env: () => ({
         MYDATAHELPS_TOKEN_URL: mydatahelps.tokenUrl,
         MYDATAHELPS_SERVICE_ACCOUNT: mydatahelps.serviceAccount,
         MYDATAHELPS_PRIVATE_KEY: mydatahelps.privateKeyPem,
-      },
-    });
-    const client = await createClient(gateway, { team: 'research', providers: ['mydatahelps'] });
-    research = new HttpClient(gateway.baseUrl, client.apiKey);
-    secrets.add(client.apiKey).add(gateway.adminKey);
+      }),
+      team: 'research',
+      provider: 'mydatahelps',
+      secrets,
+    }));
     // The key's body, whole and line by line: no part of it may reach a log.
     const pemBody = mydatahelps
       .privateKeyPem!.split('\n')
@@ -91,11 +92,7 @@ describe('MyDataHelps', () => {
     mydatahelps.reset();
   });
 
-  afterAll(async () => {
-    expectNoSecretsInLogs(gateway.logs, secrets);
-    await gateway.close();
-    await mydatahelps.stop();
-  });
+  afterAll(() => stopProviderGateway(gateway, mydatahelps, secrets));
 
   it('gets a service token by client assertion, then the participant token, form-encoded', async () => {
     const before = Math.floor(Date.now() / 1_000);

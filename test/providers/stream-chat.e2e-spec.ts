@@ -6,6 +6,8 @@ import {
   HttpClient,
   queryDatabase,
   startGateway,
+  startProviderGateway,
+  stopProviderGateway,
 } from '@keyhouse/testing';
 import { decode, verify } from 'jsonwebtoken';
 
@@ -57,10 +59,13 @@ describe('Stream Chat', () => {
   };
 
   beforeAll(async () => {
-    gateway = await startGateway({ env: streamEnv(await stream.start()) });
-    const client = await createClient(gateway, { team: 'chat', providers: ['stream-chat'] });
-    secrets.add(client.apiKey).add(gateway.adminKey);
-    chat = new HttpClient(gateway.baseUrl, client.apiKey);
+    ({ gateway, client: chat } = await startProviderGateway({
+      fake: stream,
+      env: streamEnv,
+      team: 'chat',
+      provider: 'stream-chat',
+      secrets,
+    }));
   });
 
   afterEach(() => {
@@ -68,11 +73,7 @@ describe('Stream Chat', () => {
     stream.reset();
   });
 
-  afterAll(async () => {
-    expectNoSecretsInLogs(gateway.logs, secrets);
-    await gateway.close();
-    await stream.stop();
-  });
+  afterAll(() => stopProviderGateway(gateway, stream, secrets));
 
   describe('user tokens', () => {
     it('signs an HS256 token with user_id, iat and exp locally, calling nothing', async () => {

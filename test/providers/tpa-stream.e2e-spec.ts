@@ -6,6 +6,8 @@ import {
   HttpClient,
   queryDatabase,
   startGateway,
+  startProviderGateway,
+  stopProviderGateway,
 } from '@keyhouse/testing';
 
 const ACCESS_KEY = 'tpa-access-key-public';
@@ -34,22 +36,19 @@ describe('TPA Stream', () => {
     client.post('/v1/tpa-stream/connect-tokens', { userId });
 
   beforeAll(async () => {
-    gateway = await startGateway({
+    ({ gateway, client: care } = await startProviderGateway({
+      fake: tpa,
       // A short timeout so the hang test takes a second, not thirty.
-      env: { ...tpaEnv(await tpa.start()), UPSTREAM_TIMEOUT_MS: '1000' },
-    });
-    const client = await createClient(gateway, { team: 'care', providers: ['tpa-stream'] });
-    secrets.add(client.apiKey).add(gateway.adminKey);
-    care = new HttpClient(gateway.baseUrl, client.apiKey);
+      env: (baseUrl) => ({ ...tpaEnv(baseUrl), UPSTREAM_TIMEOUT_MS: '1000' }),
+      team: 'care',
+      provider: 'tpa-stream',
+      secrets,
+    }));
   });
 
   afterEach(() => tpa.reset());
 
-  afterAll(async () => {
-    expectNoSecretsInLogs(gateway.logs, secrets);
-    await gateway.close();
-    await tpa.stop();
-  });
+  afterAll(() => stopProviderGateway(gateway, tpa, secrets));
 
   describe('connect tokens', () => {
     it('asks TPA Stream with both keys in JSON and no auth header, and answers the SDK', async () => {

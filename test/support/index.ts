@@ -10,3 +10,8 @@ export { dumpDatabase } from './database-dump';
 export { createClient, type CredentialSeed, fakeToken, seedCredential } from './factories';
 export { TEST_VAULT_KEY_A, TEST_VAULT_KEY_B, TEST_VAULT_KEYS } from './gateway-harness';
 export { PostgresProcess } from './postgres-process';
+export {
+  type ProviderGatewaySpec,
+  startProviderGateway,
+  stopProviderGateway,
+} from './provider-gateway';

@@ -1,13 +1,7 @@
 import { KeyhouseConfig } from '@keyhouse/config';
 import type { CredentialEntity } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
-import {
-  type Expiry,
-  expiryOf,
-  insideRefreshLead,
-  nextRefreshAt,
-  refreshLeadSeconds,
-} from './refresh-schedule';
+import { expiryOf, insideRefreshLead, nextRefreshAt } from './refresh-schedule';
 import type { KeepAlive } from './token-provider';
 
 /** The timing columns of a credential, as just written. */
@@ -69,10 +63,6 @@ export class RefreshPolicy {
       now,
       this.minLeadSeconds,
     );
-  }
-
-  leadSeconds(expiry: Expiry): number {
-    return refreshLeadSeconds(expiry.lifetimeSeconds, this.minLeadSeconds);
   }
 
   /**
