@@ -1,14 +1,25 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+type ProxyMode = 'open' | 'refusing' | 'stalled';
+
+interface Pair {
+  readonly client: Socket;
+  upstream?: Socket;
+}
+
 /**
- * A loopback TCP proxy in front of Postgres that a test can cut and restore, to see how the
- * gateway behaves while its database is unreachable (without stopping the shared cluster).
+ * A loopback TCP proxy in front of Postgres that a test can break in the two ways a database
+ * goes away, without stopping the shared cluster:
+ * - `cut()`: every connection is reset and new ones are refused (a crash, a failover);
+ * - `stall()`: connections are accepted but nothing flows either way (a network partition, a
+ *   frozen host). Bytes already sent wait in the sockets and flow again on `restore()`, as
+ *   they would once a partition heals.
  */
 export class TcpProxy {
-  private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<Pair>();
   private server?: Server;
-  private open = true;
+  private mode: ProxyMode = 'open';
 
   constructor(
     private readonly targetHost: string,
@@ -17,19 +28,22 @@ export class TcpProxy {
 
   async start(): Promise<number> {
     this.server = createServer((client) => {
-      if (!this.open) {
+      if (this.mode === 'refusing') {
         client.destroy();
         return;
       }
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
+      const pair: Pair = { client };
+      this.pairs.add(pair);
+      client.on('error', () => client.destroy());
+      client.on('close', () => {
+        pair.upstream?.destroy();
+        this.pairs.delete(pair);
+      });
+      if (this.mode === 'stalled') {
+        client.pause();
+        return; // Connected on restore().
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      this.connectUpstream(pair);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return (this.server.address() as AddressInfo).port;
@@ -37,14 +51,38 @@ export class TcpProxy {
 
   /** Drops every connection and refuses new ones. */
   cut(): void {
-    this.open = false;
-    for (const socket of this.sockets) {
-      socket.destroy();
+    this.mode = 'refusing';
+    for (const pair of this.pairs) {
+      pair.client.destroy();
+      pair.upstream?.destroy();
+    }
+  }
+
+  /** Accepts connections but lets nothing through, in either direction, until restore(). */
+  stall(): void {
+    this.mode = 'stalled';
+    for (const { client, upstream } of this.pairs) {
+      client.unpipe();
+      upstream?.unpipe();
+      client.pause();
+      upstream?.pause();
     }
   }
 
   restore(): void {
-    this.open = true;
+    const wasStalled = this.mode === 'stalled';
+    this.mode = 'open';
+    if (!wasStalled) {
+      return;
+    }
+    for (const pair of this.pairs) {
+      if (pair.upstream) {
+        pair.client.pipe(pair.upstream);
+        pair.upstream.pipe(pair.client);
+      } else {
+        this.connectUpstream(pair);
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -52,6 +90,14 @@ export class TcpProxy {
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
+  }
+
+  private connectUpstream(pair: Pair): void {
+    const upstream = connect(this.targetPort, this.targetHost);
+    pair.upstream = upstream;
+    upstream.on('error', () => upstream.destroy());
+    upstream.on('close', () => pair.client.destroy());
+    pair.client.pipe(upstream).pipe(pair.client);
   }
 }
 

@@ -159,6 +159,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @toInteger()
   @IsInt()
+  @Min(50)
+  @Max(600_000)
+  REFRESH_WRITE_MARGIN_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
   @Min(100)
   @Max(120_000)
   UPSTREAM_TIMEOUT_MS?: number;

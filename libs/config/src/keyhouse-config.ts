@@ -56,6 +56,12 @@ export abstract class KeyhouseConfig {
     readonly minLeadSeconds: number;
     /** First retry delay after a transient failure; doubles per attempt, capped at 5 minutes. */
     readonly retryBaseMs: number;
+    /**
+     * Lease time kept back for writing an upstream answer: a single-use grant is presented
+     * only while the lease covers the upstream timeout plus this, and an answer in hand is
+     * retried until the lease's end minus this.
+     */
+    readonly writeMarginMs: number;
   };
   abstract readonly upstream: {
     readonly timeoutMs: number;

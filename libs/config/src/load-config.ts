@@ -101,6 +101,7 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       leaseSeconds: variables.REFRESH_LEASE_SECONDS ?? 60,
       minLeadSeconds: variables.REFRESH_MIN_LEAD_SECONDS ?? 60,
       retryBaseMs: variables.REFRESH_RETRY_BASE_MS ?? 2_000,
+      writeMarginMs: variables.REFRESH_WRITE_MARGIN_MS ?? 2_000,
     },
     upstream: {
       timeoutMs: variables.UPSTREAM_TIMEOUT_MS ?? 10_000,
@@ -117,12 +118,14 @@ function buildConfig(environment: Environment): KeyhouseConfig {
 /**
  * A refresh lease must outlast the upstream call made under it, with room to write the
  * result: if it ran out mid-call, another process could present the same single-use
- * refresh token.
+ * refresh token. Twice the timeout leaves the heartbeat room to extend it between calls.
  */
 function assertLeaseOutlastsCalls(config: KeyhouseConfig): void {
-  if (config.refresh.leaseSeconds * 1_000 < 2 * config.upstream.timeoutMs) {
+  const leaseMs = config.refresh.leaseSeconds * 1_000;
+  const { timeoutMs } = config.upstream;
+  if (leaseMs < 2 * timeoutMs || leaseMs < timeoutMs + config.refresh.writeMarginMs) {
     throw new ConfigurationError([
-      'REFRESH_LEASE_SECONDS must be at least twice UPSTREAM_TIMEOUT_MS (a lease must outlast the call made under it)',
+      'REFRESH_LEASE_SECONDS must be at least twice UPSTREAM_TIMEOUT_MS, and at least UPSTREAM_TIMEOUT_MS plus REFRESH_WRITE_MARGIN_MS (a lease must outlast the call made under it and its write)',
     ]);
   }
 }

@@ -47,6 +47,9 @@ export class AdminRefreshController {
     if (run?.outcome === 'retry') {
       throw providerErrors(credential.provider).unavailable(run.code);
     }
+    if (run?.outcome === 'handed_back' || run?.outcome === 'answer_lost') {
+      throw providerErrors(credential.provider).unavailable(run.outcome);
+    }
     assertUsable(after);
     return presentCredentialForAdmin(after);
   }

@@ -1,5 +1,8 @@
 export { retryAt, retryDelayMs } from './backoff';
+export { HeldLease, type LeasePhase } from './held-lease';
+export { LeaseKeeper } from './lease-keeper.service';
 export { LeaseOwner } from './lease-owner';
+export { RefreshMetrics } from './refresh-metrics';
 export { OnDemandRefreshService } from './on-demand-refresh.service';
 export { RefreshExecutor, type RefreshRun, type RefreshTrigger } from './refresh-executor.service';
 export { RefreshInstanceEntity } from './refresh-instance.entity';

@@ -9,10 +9,13 @@ import {
   type OnDemandRefresher,
 } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
-import { LeaseOwner } from './lease-owner';
+import { LeaseKeeper } from './lease-keeper.service';
 import { RefreshExecutor, type RefreshRun, type RefreshTrigger } from './refresh-executor.service';
 
 const WAIT_POLL_MS = 25;
+
+/** Outcomes that leave the stored token as it was: usable only while it has not expired. */
+const UNFINISHED = new Set<RefreshRun['outcome']>(['retry', 'handed_back', 'answer_lost']);
 
 /**
  * Reads that find a token inside its refresh lead refresh it first, through the same lease
@@ -28,10 +31,10 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     private readonly config: KeyhouseConfig,
     private readonly vault: CredentialVault,
     private readonly leases: CredentialLeases,
+    private readonly keeper: LeaseKeeper,
     private readonly executor: RefreshExecutor,
     private readonly registry: ProviderRegistry,
     private readonly policy: RefreshPolicy,
-    private readonly owner: LeaseOwner,
   ) {}
 
   async readFresh(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
@@ -85,13 +88,13 @@ export class OnDemandRefreshService implements OnDemandRefresher {
   ): Promise<RefreshRun | undefined> {
     const deadline = Date.now() + this.config.refresh.leaseSeconds * 1_000;
     while (Date.now() < deadline) {
-      const claim = await this.leases.claimOne(
-        credential.id,
-        this.owner.id,
-        this.config.refresh.leaseSeconds,
-      );
-      if (claim) {
-        return this.executor.run(claim, trigger, actor);
+      if (!this.keeper.accepting) {
+        // Shutting down: no new lease is taken; a token that is still valid is served as is.
+        return { outcome: 'retry', code: 'shutting_down' };
+      }
+      const lease = await this.keeper.claimOne(credential.id);
+      if (lease) {
+        return this.executor.run(lease, trigger, actor);
       }
       // Another process holds it: wait for it, then claim again; for a read, the claimed
       // row's re-read then shows the other's fresh token and nothing is sent upstream.
@@ -102,9 +105,9 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     throw providerErrors(credential.provider).unavailable('refresh_busy');
   }
 
-  /** A failed refresh still leaves a valid token usable; an expired one is not. */
+  /** A failed or unrecorded refresh still leaves a valid token usable; an expired one is not. */
   private failIfUnusable(current: CredentialEntity, run: RefreshRun | undefined): void {
-    if (run?.outcome !== 'retry') {
+    if (run === undefined || !UNFINISHED.has(run.outcome)) {
       return;
     }
     const expired =
@@ -112,7 +115,7 @@ export class OnDemandRefreshService implements OnDemandRefresher {
       current.expiresAt <= new Date() ||
       current.encryptedAccessToken === null;
     if (expired) {
-      throw providerErrors(current.provider).unavailable(run.code);
+      throw providerErrors(current.provider).unavailable('code' in run ? run.code : run.outcome);
     }
   }
 

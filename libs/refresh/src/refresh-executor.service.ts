@@ -6,26 +6,37 @@ import {
   type RefreshedTokens,
   type TokenProvider,
 } from '@keyhouse/providers';
-import { CredentialLeases, type LeasedCredential, type LeaseOutcome } from '@keyhouse/vault';
+import { CredentialLeases, type LeaseOutcome } from '@keyhouse/vault';
 import { Injectable, Logger } from '@nestjs/common';
 import { retryAt, retryDelayMs } from './backoff';
-import { classifyFailure } from './refresh-failure';
+import type { HeldLease } from './held-lease';
+import { LeaseKeeper } from './lease-keeper.service';
+import { classifyFailure, lostAnswerAware } from './refresh-failure';
 import { RefreshMetrics } from './refresh-metrics';
 
 /** Why a refresh runs: the scheduler found it due, a read found it inside its lead, or an operator asked. */
 export type RefreshTrigger = 'schedule' | 'read' | 'admin';
 
 export type RefreshRun =
-  | { readonly outcome: 'refreshed' | 'fresh' | 'idle' | 'lease_lost' }
+  | {
+      readonly outcome:
+        | 'refreshed'
+        | 'fresh'
+        | 'idle'
+        | 'lease_lost'
+        // The lease could not cover the call: nothing was presented, the row went back.
+        | 'handed_back'
+        // The upstream answered but the database stayed away past the lease.
+        | 'answer_lost';
+    }
   | { readonly outcome: 'retry' | 'needs_reauth' | 'expired'; readonly code: string };
-
-/** Writes after the upstream answered are retried briefly: losing them can lose a single-use refresh token. */
-const WRITE_ATTEMPTS = 4;
 
 /**
  * One refresh of one credential this process holds the lease on. The claimed row is the
  * re-read one (the claim returns it), so a credential another process refreshed meanwhile
  * is seen as fresh and left alone. Every outcome is written under the fencing token.
+ * A grant is presented only while the lease covers the call and its write; once it has
+ * been presented, whatever the upstream said is written for as long as the lease holds.
  */
 @Injectable()
 export class RefreshExecutor {
@@ -34,30 +45,29 @@ export class RefreshExecutor {
   constructor(
     private readonly config: KeyhouseConfig,
     private readonly leases: CredentialLeases,
+    private readonly keeper: LeaseKeeper,
     private readonly registry: ProviderRegistry,
     private readonly policy: RefreshPolicy,
     private readonly metrics: RefreshMetrics,
   ) {}
 
-  async run(
-    claim: LeasedCredential,
-    trigger: RefreshTrigger,
-    actor: AuditActor,
-  ): Promise<RefreshRun> {
-    const run = await this.attempt(claim, trigger, actor);
-    this.metrics.refreshes.inc({
-      provider: claim.credential.provider,
-      outcome: run.outcome,
-      trigger,
-    });
-    return run;
+  /** Works `lease` to its end; the lease is finished (no longer extended) when this settles. */
+  async run(lease: HeldLease, trigger: RefreshTrigger, actor: AuditActor): Promise<RefreshRun> {
+    try {
+      const run = await this.attempt(lease, trigger, actor);
+      this.metrics.refreshes.inc({ provider: lease.provider, outcome: run.outcome, trigger });
+      return run;
+    } finally {
+      this.keeper.finish(lease);
+    }
   }
 
   private async attempt(
-    claim: LeasedCredential,
+    lease: HeldLease,
     trigger: RefreshTrigger,
     actor: AuditActor,
   ): Promise<RefreshRun> {
+    const { claim } = lease;
     const { credential } = claim;
     const now = new Date();
     const provider = this.registry.get(credential.provider);
@@ -80,7 +90,8 @@ export class RefreshExecutor {
       return { outcome: 'idle' };
     }
     if (!provider.isConfigured()) {
-      return this.retryLater(claim, 'provider_not_configured', now, actor);
+      await this.retryLater(lease, 'provider_not_configured', now, actor);
+      return { outcome: 'retry', code: 'provider_not_configured' };
     }
     if (!provider.canRefresh(credential, now)) {
       if (!credential.expiresAt || credential.expiresAt <= now) {
@@ -91,15 +102,17 @@ export class RefreshExecutor {
       await this.leases.reschedule(claim, credential.expiresAt);
       return { outcome: 'idle' };
     }
+    const secrets = await this.leases.openSecrets(claim);
+    if (!(await this.keeper.readyToPresent(lease))) {
+      await this.keeper.handBack(lease);
+      return { outcome: 'handed_back' };
+    }
+    lease.markPresented();
     let tokens: RefreshedTokens;
     try {
-      tokens = await provider.refresh({
-        credential,
-        secrets: await this.leases.openSecrets(claim),
-        now,
-      });
+      tokens = await provider.refresh({ credential, secrets, now });
     } catch (error) {
-      const verdict = classifyFailure(error);
+      const verdict = lostAnswerAware(classifyFailure(error), claim);
       if (verdict.code === 'internal_error') {
         this.logger.error(
           { err: error, credentialId: credential.id.slice(0, 8) },
@@ -114,13 +127,23 @@ export class RefreshExecutor {
           'configuration incident',
         );
       }
-      if (verdict.kind === 'reauth') {
-        await this.leases.markNeedsReauth(claim, verdict.code, actor);
-        return { outcome: 'needs_reauth', code: verdict.code };
+      const written =
+        verdict.kind === 'reauth'
+          ? await this.keeper.writeWhileHeld(lease, () =>
+              this.leases.markNeedsReauth(claim, verdict.code, actor),
+            )
+          : await this.retryLater(lease, verdict.code, now, actor);
+      if (written === 'answer_lost') {
+        return { outcome: 'answer_lost' };
       }
-      return this.retryLater(claim, verdict.code, now, actor);
+      return verdict.kind === 'reauth'
+        ? { outcome: 'needs_reauth', code: verdict.code }
+        : { outcome: 'retry', code: verdict.code };
     }
-    const written = await this.writeResult(claim, tokens, provider, trigger, actor);
+    const written = await this.writeResult(lease, tokens, provider, trigger, actor);
+    if (written === 'answer_lost') {
+      return { outcome: 'answer_lost' };
+    }
     if (written === 'lease_lost') {
       // Our lease ran out and another process took over: its result stands, ours is dropped.
       this.logger.warn(
@@ -132,13 +155,14 @@ export class RefreshExecutor {
     return { outcome: 'refreshed' };
   }
 
-  private async writeResult(
-    claim: LeasedCredential,
+  private writeResult(
+    lease: HeldLease,
     tokens: RefreshedTokens,
     provider: TokenProvider,
     trigger: RefreshTrigger,
     actor: AuditActor,
-  ): Promise<LeaseOutcome> {
+  ): Promise<LeaseOutcome | 'answer_lost'> {
+    const { claim } = lease;
     const { credential } = claim;
     const keepsRefreshExpiry = tokens.refreshTokenExpiresInSeconds === undefined;
     const refreshTokenExpiresInSeconds = keepsRefreshExpiry
@@ -158,36 +182,28 @@ export class RefreshExecutor {
       },
       tokens.obtainedAt,
     );
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.leases.complete(claim, { ...tokens, refreshAt }, actor);
-      } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS) {
-          throw error;
-        }
-        this.logger.warn(
-          { err: error, attempt, credentialId: credential.id.slice(0, 8) },
-          'retrying the refresh write',
-        );
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
-    }
+    return this.keeper.writeWhileHeld(lease, () =>
+      this.leases.complete(claim, { ...tokens, refreshAt }, actor),
+    );
   }
 
-  private async retryLater(
-    claim: LeasedCredential,
+  /** A failure worth retrying: written like an answer, since it may follow a presented grant. */
+  private retryLater(
+    lease: HeldLease,
     code: string,
     now: Date,
     actor: AuditActor,
-  ): Promise<RefreshRun> {
+  ): Promise<LeaseOutcome | 'answer_lost'> {
+    const { claim } = lease;
     const delay = retryDelayMs(claim.credential.attempts + 1, this.config.refresh.retryBaseMs);
-    await this.leases.failTransiently(
-      claim,
-      code,
-      retryAt(now, delay, claim.credential.expiresAt),
-      actor,
+    return this.keeper.writeWhileHeld(lease, () =>
+      this.leases.failTransiently(
+        claim,
+        code,
+        retryAt(now, delay, claim.credential.expiresAt),
+        actor,
+      ),
     );
-    return { outcome: 'retry', code };
   }
 }
 

@@ -1,4 +1,5 @@
 import { ProviderError, ProviderErrorCode } from '@keyhouse/providers';
+import type { LeasedCredential } from '@keyhouse/vault';
 
 export type FailureVerdict =
   /** The upstream refused the grant: mark needs_reauth, stop refreshing. */
@@ -19,4 +20,18 @@ export function classifyFailure(error: unknown): FailureVerdict {
       : { kind: 'retry', code: error.upstreamCode };
   }
   return { kind: 'retry', code: 'internal_error' };
+}
+
+/**
+ * A refused refresh token right after taking over a lapsed lease most likely means the
+ * previous holder presented it and its answer was lost (a crash, or the database away past
+ * its lease): the grant rotated upstream and the new one is gone. Saying `response_lost`
+ * tells operators and the team that Keyhouse lost it, not that the user revoked anything.
+ */
+export function lostAnswerAware(verdict: FailureVerdict, claim: LeasedCredential): FailureVerdict {
+  return verdict.kind === 'reauth' &&
+    verdict.code === 'refresh_token_rejected' &&
+    claim.tookOverLapsedLease
+    ? { kind: 'reauth', code: 'response_lost' }
+    : verdict;
 }

@@ -7,6 +7,10 @@ export class RefreshMetrics {
   readonly refreshes: Counter<'provider' | 'outcome' | 'trigger'>;
   readonly lateness: Histogram<'provider'>;
   readonly backlog: Gauge;
+  readonly writeRetries: Counter<'provider'>;
+  readonly answersLost: Counter<'provider'>;
+  readonly leasesExtended: Counter;
+  readonly handedBack: Counter<'provider'>;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -26,6 +30,29 @@ export class RefreshMetrics {
     this.backlog = new Gauge({
       name: 'keyhouse_refresh_due_backlog',
       help: 'Credentials due for refresh and not yet claimed, as of the last tick',
+      registers,
+    });
+    this.writeRetries = new Counter({
+      name: 'keyhouse_refresh_write_retries_total',
+      help: 'Fenced writes of an upstream answer in hand that failed and were tried again',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.answersLost = new Counter({
+      name: 'keyhouse_refresh_answers_lost_total',
+      help: 'Upstream answers that could not be written before the lease ran out (the database stayed away)',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.leasesExtended = new Counter({
+      name: 'keyhouse_refresh_leases_extended_total',
+      help: 'Refresh leases extended by a fenced heartbeat while their work was pending',
+      registers,
+    });
+    this.handedBack = new Counter({
+      name: 'keyhouse_refresh_handed_back_total',
+      help: 'Claimed rows handed back without presenting their grant (the lease could not cover the call)',
+      labelNames: ['provider'],
       registers,
     });
   }

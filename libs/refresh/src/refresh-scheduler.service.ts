@@ -1,6 +1,6 @@
 import { systemActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
-import { CredentialLeases, type LeasedCredential } from '@keyhouse/vault';
+import { CredentialLeases } from '@keyhouse/vault';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -8,7 +8,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { forEachWithConcurrency } from './bounded-concurrency';
+import type { HeldLease } from './held-lease';
+import { LeaseKeeper } from './lease-keeper.service';
 import { LeaseOwner } from './lease-owner';
 import { RefreshExecutor } from './refresh-executor.service';
 import { RefreshMetrics } from './refresh-metrics';
@@ -18,23 +19,26 @@ const INTERVAL_NAME = 'keyhouse-refresh';
 const ACTOR = systemActor('refresh-scheduler');
 
 /**
- * The background scheduler: every tick claims due credentials in batches (one statement,
- * SKIP LOCKED, so any number of processes share the work without overlap), refreshes them
- * with bounded concurrency, and keeps claiming while batches come back full. A tick never
- * overlaps the previous one. On shutdown, in-flight refreshes finish and unstarted leases
- * are handed back.
+ * The background scheduler. Work runs in lanes (REFRESH_CONCURRENCY): each tick claims only
+ * as many due credentials as there are free lanes (one statement, SKIP LOCKED, so any number
+ * of processes share the work without overlap), starts each at once, and claims again as
+ * lanes free up, until a claim comes back short. Nothing claimed waits in a queue, so no row
+ * starts late in its lease. A tick never overlaps the previous one. On shutdown nothing new
+ * is claimed and the work under way is written, not handed back.
  */
 @Injectable()
 export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RefreshScheduler');
   private readonly startedAt = new Date();
   private tickInProgress?: Promise<void>;
+  private readonly lanes = new Set<Promise<void>>();
   private stopping = false;
   private interval?: NodeJS.Timeout;
 
   constructor(
     private readonly config: KeyhouseConfig,
     private readonly leases: CredentialLeases,
+    private readonly keeper: LeaseKeeper,
     private readonly executor: RefreshExecutor,
     private readonly status: RefreshStatusRepository,
     private readonly metrics: RefreshMetrics,
@@ -52,7 +56,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
     void this.tick();
   }
 
-  /** Before the database closes: in-flight refreshes finish, unstarted leases go back. */
+  /** Before the database closes: nothing new is claimed, the work under way is written. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     // @nestjs/schedule may already have cleared its registry during shutdown.
@@ -61,6 +65,9 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
       this.schedulerRegistry.deleteInterval(INTERVAL_NAME);
     }
     await this.tickInProgress;
+    await Promise.all(this.lanes);
+    // On-demand refreshes of this process hold leases too: they are written before any goes back.
+    await this.keeper.drain();
     try {
       const released = await this.leases.releaseAll(this.owner.id);
       await this.status.stopped(this.owner.id);
@@ -85,14 +92,21 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async runTick(): Promise<void> {
-    const { batchSize, concurrency, leaseSeconds } = this.config.refresh;
+    const { batchSize, concurrency } = this.config.refresh;
     try {
       await this.status.heartbeat(this.owner.id, this.startedAt);
       while (!this.stopping) {
-        const claims = await this.leases.claimDue(this.owner.id, batchSize, leaseSeconds);
+        if (this.lanes.size >= concurrency) {
+          await Promise.race(this.lanes);
+          continue;
+        }
+        const wanted = Math.min(batchSize, concurrency - this.lanes.size);
+        const claims = await this.keeper.claimDue(wanted);
         this.observeLateness(claims);
-        await forEachWithConcurrency(claims, concurrency, (claim) => this.refreshOne(claim));
-        if (claims.length < batchSize) {
+        for (const claim of claims) {
+          this.startLane(claim);
+        }
+        if (claims.length < wanted) {
           break;
         }
       }
@@ -103,24 +117,29 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private async refreshOne(claim: LeasedCredential): Promise<void> {
-    if (this.stopping) {
-      return; // Not started: its lease is handed back on shutdown.
-    }
+  private startLane(lease: HeldLease): void {
+    const lane: Promise<void> = this.refreshOne(lease).finally(() => this.lanes.delete(lane));
+    this.lanes.add(lane);
+  }
+
+  private async refreshOne(lease: HeldLease): Promise<void> {
     try {
-      await this.executor.run(claim, 'schedule', ACTOR);
+      await this.executor.run(lease, 'schedule', ACTOR);
     } catch (error) {
-      // Left leased: it is retried once the lease runs out.
+      // Nothing was presented (failures after presenting are retried while the lease
+      // holds): left leased, it is taken over once the lease runs out.
       this.logger.error(
-        { err: error, credentialId: claim.credential.id.slice(0, 8) },
+        { err: error, credentialId: lease.id.slice(0, 8) },
         'refresh could not be recorded',
       );
     }
   }
 
-  private observeLateness(claims: readonly LeasedCredential[]): void {
+  private observeLateness(claims: readonly HeldLease[]): void {
     const now = Date.now();
-    for (const { credential } of claims) {
+    for (const {
+      claim: { credential },
+    } of claims) {
       if (credential.refreshAt) {
         this.metrics.lateness.observe(
           { provider: credential.provider },

@@ -3,6 +3,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminRefreshController } from './admin-refresh.controller';
+import { LeaseKeeper } from './lease-keeper.service';
 import { LeaseOwner } from './lease-owner';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { RefreshExecutor } from './refresh-executor.service';
@@ -38,6 +39,7 @@ export class RefreshModule {
       providers: [
         LeaseOwner,
         RefreshMetrics,
+        LeaseKeeper,
         RefreshExecutor,
         RefreshStatusRepository,
         RefreshStatusService,

@@ -10,6 +10,17 @@ export interface LeasedCredential {
   readonly credential: CredentialEntity;
   readonly leaseOwner: string;
   readonly leaseToken: string;
+  /**
+   * The row was still leased by someone whose lease ran out (it died, or lost the database
+   * for longer than its lease). That holder may already have presented the grant.
+   */
+  readonly tookOverLapsedLease: boolean;
+}
+
+/** A lease to extend: the row and the fencing token it was claimed with. */
+export interface HeldFence {
+  readonly id: string;
+  readonly leaseToken: string;
 }
 
 export interface RefreshWrite {
@@ -49,17 +60,16 @@ export class CredentialLeases {
     leaseSeconds: number,
   ): Promise<LeasedCredential[]> {
     const rows: unknown = await this.credentials.query(
-      `UPDATE credentials SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2),
-              lease_token = lease_token + 1
-        WHERE id IN (SELECT id FROM credentials
-                      WHERE ${CLAIMABLE} AND refresh_at IS NOT NULL AND refresh_at <= now()
-                      ORDER BY refresh_at
-                      LIMIT $3
-                      FOR UPDATE SKIP LOCKED)
-        RETURNING id`,
+      claimStatement(
+        `SELECT id, lease_owner AS previous_owner FROM credentials
+          WHERE ${CLAIMABLE} AND refresh_at IS NOT NULL AND refresh_at <= now()
+          ORDER BY refresh_at
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED`,
+      ),
       [leaseOwner, leaseSeconds, limit],
     );
-    return this.loadClaims(idsOf(rows), leaseOwner);
+    return this.loadClaims(claimedRows(rows), leaseOwner);
   }
 
   /** Claims one credential of `team` now (on-demand or admin refresh); undefined if another holds it. */
@@ -69,13 +79,42 @@ export class CredentialLeases {
     leaseSeconds: number,
   ): Promise<LeasedCredential | undefined> {
     const rows: unknown = await this.credentials.query(
-      `UPDATE credentials SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2),
-              lease_token = lease_token + 1
-        WHERE id = $3 AND ${CLAIMABLE}
-        RETURNING id`,
+      claimStatement(
+        `SELECT id, lease_owner AS previous_owner FROM credentials
+          WHERE id = $3 AND ${CLAIMABLE}
+          FOR UPDATE`,
+      ),
       [leaseOwner, leaseSeconds, id],
     );
-    return (await this.loadClaims(idsOf(rows), leaseOwner))[0];
+    return (await this.loadClaims(claimedRows(rows), leaseOwner))[0];
+  }
+
+  /**
+   * Extends the leases this process still holds, each only under the fencing token it was
+   * claimed with, in one statement; returns the ids that were extended. A missing id lost its
+   * fence: another process took the row over, and this one must stop working it.
+   */
+  async extend(
+    leaseOwner: string,
+    held: readonly HeldFence[],
+    leaseSeconds: number,
+  ): Promise<Set<string>> {
+    if (held.length === 0) {
+      return new Set();
+    }
+    const rows: unknown = await this.credentials.query(
+      `UPDATE credentials AS c SET lease_expires_at = now() + make_interval(secs => $2)
+         FROM unnest($3::uuid[], $4::bigint[]) AS held(id, token)
+        WHERE c.id = held.id AND c.lease_token = held.token AND c.lease_owner = $1
+        RETURNING c.id`,
+      [
+        leaseOwner,
+        leaseSeconds,
+        held.map((lease) => lease.id),
+        held.map((lease) => lease.leaseToken),
+      ],
+    );
+    return new Set(idsOf(rows));
   }
 
   /** Whether someone holds a live lease on the credential (for callers waiting their turn). */
@@ -233,21 +272,25 @@ export class CredentialLeases {
     return idsOf(rows).length > 0 ? 'written' : 'lease_lost';
   }
 
-  private async loadClaims(ids: string[], leaseOwner: string): Promise<LeasedCredential[]> {
-    if (ids.length === 0) {
+  private async loadClaims(
+    claimed: Map<string, boolean>,
+    leaseOwner: string,
+  ): Promise<LeasedCredential[]> {
+    if (claimed.size === 0) {
       return [];
     }
-    const claimed = await this.credentials
+    const rows = await this.credentials
       .createQueryBuilder('credential')
       .where('credential.id IN (:...ids) AND credential.lease_owner = :leaseOwner', {
-        ids,
+        ids: [...claimed.keys()],
         leaseOwner,
       })
       .getMany();
-    return claimed.map((credential) => ({
+    return rows.map((credential) => ({
       credential,
       leaseOwner,
       leaseToken: credential.leaseToken,
+      tookOverLapsedLease: claimed.get(credential.id) === true,
     }));
   }
 
@@ -276,11 +319,38 @@ export class CredentialLeases {
   }
 }
 
+/**
+ * One claim statement around `due` (a locking SELECT of id and previous_owner): sets the
+ * owner, the expiry and a new fencing token, and says which rows still carried a lapsed lease.
+ */
+function claimStatement(due: string): string {
+  return `UPDATE credentials AS c SET lease_owner = $1,
+            lease_expires_at = now() + make_interval(secs => $2),
+            lease_token = c.lease_token + 1
+       FROM (${due}) AS due
+      WHERE c.id = due.id
+      RETURNING c.id, due.previous_owner IS NOT NULL AS took_over`;
+}
+
+/** Claimed ids, each with whether it took over a lapsed lease. */
+function claimedRows(rows: unknown): Map<string, boolean> {
+  return new Map(
+    rowsOf(rows)
+      .map((row) => row as { id?: unknown; took_over?: unknown })
+      .filter((row): row is { id: string; took_over: unknown } => typeof row.id === 'string')
+      .map((row) => [row.id, row.took_over === true]),
+  );
+}
+
 function idsOf(rows: unknown): string[] {
+  return rowsOf(rows)
+    .map((row) => (row as { id?: unknown }).id)
+    .filter((id): id is string => typeof id === 'string');
+}
+
+function rowsOf(rows: unknown): unknown[] {
   // pg returns [rows, count] for UPDATE ... RETURNING through TypeORM's query().
   const list =
     Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : (rows as unknown[]);
-  return (Array.isArray(list) ? list : [])
-    .map((row) => (row as { id?: unknown }).id)
-    .filter((id): id is string => typeof id === 'string');
+  return Array.isArray(list) ? list : [];
 }

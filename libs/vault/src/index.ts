@@ -40,6 +40,7 @@ export { VaultModule } from './vault.module';
 export { UPSTREAM_REVOKER, type UpstreamRevoker } from './upstream-revoker';
 export {
   CredentialLeases,
+  type HeldFence,
   type LeasedCredential,
   type LeaseOutcome,
   type RefreshWrite,
