@@ -176,6 +176,80 @@ describe('a worker stopping with SIGTERM', () => {
   }, 60_000);
 });
 
+describe('a gateway stopping with SIGTERM', () => {
+  const mesh = newMesh();
+  let database: TestDatabase;
+
+  afterAll(async () => {
+    await mesh.stop();
+    await database.drop();
+  });
+
+  it('writes the refreshes its token reads and its scheduler have in flight, never handing them back', async () => {
+    database = await createTestDatabase();
+    mesh.setLatency(1_500);
+    const meshUrl = await mesh.start();
+    const adminKey = `sigterm-admin-${'x'.repeat(32)}`;
+    const gateway = await AppProcess.start('gateway', {
+      DATABASE_URL: database.url,
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      SANDBOX: 'false',
+      ...MESH_ENV,
+      MESH_BASE_URL: meshUrl,
+      REFRESH_ENABLED: 'true',
+      REFRESH_INTERVAL_MS: '100',
+      REFRESH_CONCURRENCY: '3',
+      REFRESH_BATCH_SIZE: '3',
+      // Stored with a lead longer than their lifetime: all due, and every read refreshes first.
+      REFRESH_MIN_LEAD_SECONDS: '7200',
+    });
+    await gateway.waitUntilReady();
+    const admin = new HttpClient(gateway.baseUrl, adminKey);
+    const created = await admin.post('/admin/clients', {
+      name: 'sigterm',
+      team: 'growth',
+      scopes: ['credentials:write', 'tokens:read'],
+      providers: ['mesh'],
+    });
+    const stored = await storeConnections(gateway, created.body.apiKey, mesh, 12, 3_600);
+    const reader = new HttpClient(gateway.baseUrl, created.body.apiKey);
+    // Reads of the last six: each one's refresh goes upstream on demand, through the lease.
+    const reads = stored
+      .slice(6)
+      .map((credential) => reader.get(`/v1/credentials/${credential.id}/token`));
+    await waitFor(
+      'the scheduler and the reads to have calls in flight',
+      () => mesh.requestsTo(MESH_REFRESH_PATH).length >= 8,
+    );
+    const presentedAtSigterm = mesh.requestsTo(MESH_REFRESH_PATH).length;
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+
+    const answers = await Promise.all(reads);
+    const rows = await queryDatabase<{
+      id: string;
+      lease_owner: string | null;
+      last_refreshed_at: Date | null;
+    }>(database.url, 'SELECT id, lease_owner, last_refreshed_at FROM credentials');
+    const refreshed = new Set(rows.filter((row) => row.last_refreshed_at).map((row) => row.id));
+    const presented = stored.filter(
+      (credential) => mesh.presentations(credential.refreshToken) > 0,
+    );
+    // Every grant that reached Mesh had its answer written: none was handed back.
+    expect(presented.length).toBeGreaterThanOrEqual(presentedAtSigterm);
+    expect(presented.filter((credential) => !refreshed.has(credential.id))).toEqual([]);
+    expect(presented.map((credential) => mesh.presentations(credential.refreshToken))).toEqual(
+      presented.map(() => 1),
+    );
+    expect(rows.filter((row) => row.lease_owner !== null)).toEqual([]);
+    // A read whose refresh was under way got its token; none failed with a 5xx other than 503.
+    for (const answer of answers) {
+      expect([200, 503]).toContain(answer.status);
+    }
+    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThan(0);
+    expect(gateway.logs()).not.toContain('lease lost');
+  }, 60_000);
+});
+
 describe('keep-alive policies', () => {
   let gateway: GatewayHarness;
   let client: HttpClient;
