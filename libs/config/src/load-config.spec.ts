@@ -81,6 +81,17 @@ describe('loadConfig', () => {
     ).toBe(12);
   });
 
+  it('refuses a refresh lease that cannot cover one upstream call plus the write margin', () => {
+    expect(() =>
+      loadConfig({
+        REFRESH_LEASE_SECONDS: '12',
+        UPSTREAM_TIMEOUT_MS: '6000',
+        REFRESH_WRITE_MARGIN_MS: '6001',
+      }),
+    ).toThrow(/REFRESH_WRITE_MARGIN_MS/);
+    expect(loadConfig({}).refresh.writeMarginMs).toBe(2_000);
+  });
+
   it('keeps secrets out of strings, JSON and inspection', () => {
     const config = loadConfig({
       BOOTSTRAP_ADMIN_KEY: 'a'.repeat(40),
