@@ -143,6 +143,9 @@ describe('refresh across processes', () => {
 
   it('survives a SIGKILL mid-run: leases run out and are taken over, no token presented twice outside the killed calls', async () => {
     const seeded = await seed();
+    // Mesh does the work on arrival and only its answer is slow: a call killed in flight has
+    // rotated its refresh token upstream, and its answer is lost with the process.
+    mesh.setLatency(200, 'after-processing');
     const victim = processes[2];
     // Kill the worker while it holds leases on credentials it is refreshing.
     const leasedAtKill = await waitFor(
@@ -199,8 +202,8 @@ describe('refresh across processes', () => {
     );
     // The killed calls: taken over after the lease. One the killed process had presented was
     // consumed upstream with its answer lost: presented once more by the successor, refused,
-    // and marked as a lost answer (not as a user's revocation). One it had not presented
-    // yet is refreshed normally, once.
+    // and marked as a lost answer (not as a user's revocation). One it had claimed but not
+    // presented yet is refreshed normally, once.
     for (const credential of inFlight) {
       const row = byId.get(credential.id)!;
       const presentations = mesh.presentations(credential.refreshToken);

@@ -109,6 +109,17 @@ describe('FakeServer', () => {
     expect(fake.issuedCount).toBe(0);
   });
 
+  it('with latency after processing, does the work even for a caller that gave up', async () => {
+    fake.setLatency(200, 'after-processing');
+    await expect(createToken({ signal: AbortSignal.timeout(30) })).rejects.toThrow();
+    // Processed on arrival: the token was issued, only its answer never reached the caller.
+    expect(fake.issuedCount).toBe(1);
+    fake.reset();
+    const started = performance.now();
+    expect((await createToken()).status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(150);
+  });
+
   it('stops at once even with a request hanging and connections open', async () => {
     const other = new FakeTpaStream();
     const otherUrl = await other.start();

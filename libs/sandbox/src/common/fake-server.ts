@@ -23,7 +23,11 @@ const MAX_RECORDED_REQUESTS = 10_000;
  * A real HTTP server on loopback with a tiny exact-path router, request recording and fault
  * injection. Subclasses supply the routes and the provider's error shape.
  */
+/** Whether fixed latency delays the work or only its answer. */
+export type LatencyPlacement = 'before-processing' | 'after-processing';
+
 export abstract class FakeServer {
+  private latencyPlacement: LatencyPlacement = 'before-processing';
   readonly requests: RecordedRequest[] = [];
   private readonly faults = new FaultInjector();
   private readonly sockets = new Set<Socket>();
@@ -130,9 +134,15 @@ export abstract class FakeServer {
     this.faults.hangNext(options);
   }
 
-  /** Adds fixed latency to every response. */
-  setLatency(ms: number): void {
+  /**
+   * Adds fixed latency to every response. `before-processing` (the default) models a slow
+   * network on the way in: a caller that gives up meanwhile is never processed. With
+   * `after-processing` the work is done on arrival and only the answer is slow, as with an
+   * upstream that rotated a token whose answer then never reached a caller that died.
+   */
+  setLatency(ms: number, when: LatencyPlacement = 'before-processing'): void {
     this.faults.setLatency(ms);
+    this.latencyPlacement = when;
   }
 
   requestsTo(path: string, method?: HttpMethod): RecordedRequest[] {
@@ -148,6 +158,7 @@ export abstract class FakeServer {
   /** Clears faults, records and counters; issued tokens stay valid. */
   reset(): void {
     this.faults.reset();
+    this.latencyPlacement = 'before-processing';
     this.clearRecords();
     this.resetCounters();
   }
@@ -168,6 +179,15 @@ export abstract class FakeServer {
     // Taken on arrival, so concurrent requests meet the faults in the order they came in.
     const delayMs = this.faults.takeDelay(request);
     const failure = this.faults.takeFailure(request);
+    if (this.latencyPlacement === 'after-processing') {
+      const processed =
+        failure !== undefined ? this.failureResponse(failure) : this.route(request, body);
+      await this.delay(delayMs);
+      if (!incoming.socket.destroyed) {
+        writeResponse(outgoing, processed);
+      }
+      return;
+    }
     if (delayMs > 0) {
       await this.delay(delayMs);
     }
