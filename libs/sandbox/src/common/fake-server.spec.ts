@@ -114,10 +114,6 @@ describe('FakeServer', () => {
     await expect(createToken({ signal: AbortSignal.timeout(30) })).rejects.toThrow();
     // Processed on arrival: the token was issued, only its answer never reached the caller.
     expect(fake.issuedCount).toBe(1);
-    fake.reset();
-    const started = performance.now();
-    expect((await createToken()).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(150);
   });
 
   it('stops at once even with a request hanging and connections open', async () => {
