@@ -28,16 +28,27 @@ export class StreamChatSigner {
     return this.sign({ user_id: userId, iat: issuedAt, exp: expiresAt });
   }
 
-  /** For Stream's REST API: `{"server": true}`, sent raw in the Authorization header. */
-  serverToken(issuedAt: number): Promise<string> {
-    return this.sign({ server: true, iat: issuedAt });
+  /**
+   * For Stream's REST API: `{"server": true}`, sent raw in the Authorization header, with no
+   * `iat`: Stream refuses a token issued "in the future" by its clock (401, code 42), so a
+   * gateway whose clock runs ahead would lose every revocation. Stream's own SDKs sign it so.
+   */
+  serverToken(): Promise<string> {
+    return this.sign({ server: true }, { noTimestamp: true });
   }
 
-  private sign(payload: Record<string, unknown>): Promise<string> {
+  private sign(
+    payload: Record<string, unknown>,
+    options: { readonly noTimestamp?: boolean } = {},
+  ): Promise<string> {
     const { clientSecret } = this.config.providers.streamChat;
     if (clientSecret === undefined) {
       throw providerErrors(STREAM_CHAT).notConfigured();
     }
-    return this.jwt.signAsync(payload, { secret: clientSecret.reveal(), algorithm: 'HS256' });
+    return this.jwt.signAsync(payload, {
+      secret: clientSecret.reveal(),
+      algorithm: 'HS256',
+      ...options,
+    });
   }
 }

@@ -33,7 +33,7 @@ export class StreamChatClient {
 
   /** Stream refuses every token of this user whose `iat` is before `before`. */
   async revokeUserTokens(userId: string, before: Date): Promise<void> {
-    const serverToken = await this.signer.serverToken(Math.floor(Date.now() / 1_000));
+    const serverToken = await this.signer.serverToken();
     const query = new URLSearchParams({ api_key: this.apiKey });
     const response = await this.http.send({
       provider: STREAM_CHAT,
