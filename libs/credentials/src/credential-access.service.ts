@@ -21,6 +21,7 @@ import {
   UPSTREAM_REVOKER,
   type UpstreamRevoker,
 } from '@keyhouse/vault';
+import { ProviderError } from '@keyhouse/providers';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 
 /**
@@ -95,7 +96,6 @@ export class CredentialAccess {
         try {
           await upstream.revoke(credential, secrets);
         } catch (error) {
-          const code = (error as { code?: unknown }).code;
           this.logger.warn(
             { err: error, credentialId: credential.id.slice(0, 8) },
             'upstream revocation failed',
@@ -110,7 +110,7 @@ export class CredentialAccess {
             credentialId: credential.id,
             details: {
               stage: 'upstream',
-              code: typeof code === 'string' ? code : 'upstream_error',
+              code: upstreamCodeOf(error),
             },
           });
         }
@@ -128,4 +128,9 @@ export class CredentialAccess {
     }
     return credential;
   }
+}
+
+/** What the upstream said, as the provider classified it (e.g. badRequest, http_503, timeout). */
+function upstreamCodeOf(error: unknown): string {
+  return error instanceof ProviderError ? error.upstreamCode : 'internal_error';
 }

@@ -1,9 +1,13 @@
 import type { AuditActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
 import {
+  CredentialIssuer,
   ProviderRegistry,
+  type RefreshAnswer,
   RefreshPolicy,
   type RefreshedTokens,
+  refreshThrough,
+  SecondFactorRequired,
   type TokenProvider,
 } from '@keyhouse/providers';
 import { CredentialLeases, type LeasedCredential, type LeaseOutcome } from '@keyhouse/vault';
@@ -37,6 +41,7 @@ export class RefreshExecutor {
     private readonly registry: ProviderRegistry,
     private readonly policy: RefreshPolicy,
     private readonly metrics: RefreshMetrics,
+    private readonly issuer: CredentialIssuer,
   ) {}
 
   async run(
@@ -91,9 +96,9 @@ export class RefreshExecutor {
       await this.leases.reschedule(claim, credential.expiresAt);
       return { outcome: 'idle' };
     }
-    let tokens: RefreshedTokens;
+    let tokens: RefreshAnswer;
     try {
-      tokens = await provider.refresh({
+      tokens = await refreshThrough(provider, {
         credential,
         secrets: await this.leases.openSecrets(claim),
         now,
@@ -114,13 +119,18 @@ export class RefreshExecutor {
           'configuration incident',
         );
       }
+      if (error instanceof SecondFactorRequired) {
+        // Not a refused grant yet: keep what the second call needs until the user's code.
+        await this.leases.markAwaitingCode(claim, error.interimAccessToken, verdict.code, actor);
+        return { outcome: 'needs_reauth', code: verdict.code };
+      }
       if (verdict.kind === 'reauth') {
         await this.leases.markNeedsReauth(claim, verdict.code, actor);
         return { outcome: 'needs_reauth', code: verdict.code };
       }
       return this.retryLater(claim, verdict.code, now, actor);
     }
-    const written = await this.writeResult(claim, tokens, provider, trigger, actor);
+    const written = await this.record(claim, tokens, provider, trigger, actor);
     if (written === 'lease_lost') {
       // Our lease ran out and another process took over: its result stands, ours is dropped.
       this.logger.warn(
@@ -130,6 +140,24 @@ export class RefreshExecutor {
       return { outcome: 'lease_lost' };
     }
     return { outcome: 'refreshed' };
+  }
+
+  /**
+   * Writes an upstream answer under the lease: one credential's new tokens, or the accounts
+   * a pending grant's exchange named. Also used for answers obtained outside run() (a refresh
+   * completed with the user's one-time code).
+   */
+  async record(
+    claim: LeasedCredential,
+    answer: RefreshAnswer,
+    provider: TokenProvider,
+    trigger: RefreshTrigger,
+    actor: AuditActor,
+  ): Promise<LeaseOutcome> {
+    if ('kind' in answer) {
+      return (await this.issuer.settle(provider, claim, answer.accounts, actor)).outcome;
+    }
+    return this.writeResult(claim, answer, provider, trigger, actor);
   }
 
   private async writeResult(

@@ -28,6 +28,10 @@ export class MyDataHelpsClient {
     private readonly http: UpstreamHttp,
   ) {}
 
+  get sdkBaseUrl(): string {
+    return `${new URL(this.config.providers.myDataHelps.baseUrl).origin}/`;
+  }
+
   isConfigured(): boolean {
     const { clientId, clientSecret } = this.config.providers.myDataHelps;
     return clientId !== undefined && clientSecret !== undefined;

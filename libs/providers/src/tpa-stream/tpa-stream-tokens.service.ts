@@ -2,6 +2,7 @@ import { clientActor } from '@keyhouse/audit';
 import { type Caller } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
+import { assertWithinDevelopmentCap } from '../development-cap';
 import { jwtLifetimeSeconds } from '../jwt-expiry';
 import { providerErrors } from '../provider.errors';
 import type { ConnectTokenResponse } from './dto/tpa-stream.dto';
@@ -32,6 +33,8 @@ export class TpaStreamTokensService {
     const connectAccessToken = await this.client.createConnectToken();
     const expiresInSeconds =
       jwtLifetimeSeconds(connectAccessToken, obtainedAt) ?? DEFAULT_LIFETIME_SECONDS;
+    // One hour by the protocol, within the cap; a longer one is dropped unused, never stored.
+    assertWithinDevelopmentCap(caller, TPA_STREAM, expiresInSeconds);
     await this.issuer.issue(this.provider, {
       owner: { team: caller.team, userId },
       secrets: { accessToken: connectAccessToken, refreshToken: null },
