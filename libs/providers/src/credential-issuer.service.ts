@@ -23,6 +23,8 @@ export interface IssuedTokens {
   readonly refreshTokenExpiresInSeconds?: number | null;
   readonly metadata?: CredentialMetadata;
   readonly actor: AuditActor;
+  /** Overrides the policy's first refresh_at (a caller that refreshes it itself right away). */
+  readonly refreshAt?: Date;
   /** Minted by Keyhouse (issued) or handed to it by the caller (stored). */
   readonly action: 'credential.issued' | 'credential.stored';
 }
@@ -75,20 +77,22 @@ export class CredentialIssuer {
     const refreshTokenExpiresInSeconds = tokens.refreshTokenExpiresInSeconds ?? null;
     // A grant with only a refresh token (Mesh delayed auth) needs an access token now.
     const refreshNow = tokens.secrets.accessToken === null && tokens.secrets.refreshToken !== null;
-    const refreshAt = refreshNow
-      ? tokens.obtainedAt
-      : this.policy.nextRefreshAt(
-          provider.keepAlive,
-          {
-            obtainedAt: tokens.obtainedAt,
-            expiresAt,
-            expiresInSeconds: tokens.expiresInSeconds,
-            refreshTokenExpiresAt: at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
-            refreshTokenExpiresInSeconds,
-            lastReadAt: tokens.obtainedAt,
-          },
-          tokens.obtainedAt,
-        );
+    const refreshAt = tokens.refreshAt
+      ? tokens.refreshAt
+      : refreshNow
+        ? tokens.obtainedAt
+        : this.policy.nextRefreshAt(
+            provider.keepAlive,
+            {
+              obtainedAt: tokens.obtainedAt,
+              expiresAt,
+              expiresInSeconds: tokens.expiresInSeconds,
+              refreshTokenExpiresAt: at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
+              refreshTokenExpiresInSeconds,
+              lastReadAt: tokens.obtainedAt,
+            },
+            tokens.obtainedAt,
+          );
     return {
       owner: tokens.owner,
       provider: provider.name,

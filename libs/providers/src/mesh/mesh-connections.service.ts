@@ -1,4 +1,5 @@
 import { clientActor } from '@keyhouse/audit';
+import { KeyhouseConfig } from '@keyhouse/config';
 import { type Caller } from '@keyhouse/common';
 import { randomUUID } from 'node:crypto';
 import {
@@ -38,6 +39,7 @@ export class MeshConnectionsService {
   private readonly logger = new Logger('MeshConnections');
 
   constructor(
+    private readonly config: KeyhouseConfig,
     private readonly client: MeshClient,
     private readonly provider: MeshProvider,
     private readonly issuer: CredentialIssuer,
@@ -128,11 +130,14 @@ export class MeshConnectionsService {
     grant: DelayedAuthGrant,
   ): Promise<CredentialEntity[]> {
     const owner = { team: caller.team, userId };
+    const obtainedAt = new Date();
     const pending = await this.issuer.issue(this.provider, {
       owner,
+      // Exchanged right below; the scheduler steps in only if this process never gets to it.
+      refreshAt: new Date(obtainedAt.getTime() + this.config.refresh.leaseSeconds * 1_000),
       accountKey: `${PENDING_ACCOUNT_PREFIX}${randomUUID()}`,
       secrets: { accessToken: null, refreshToken: grant.refreshToken },
-      obtainedAt: new Date(),
+      obtainedAt,
       expiresInSeconds: null,
       refreshTokenExpiresInSeconds: grant.refreshTokenExpiresInSeconds,
       metadata: {
