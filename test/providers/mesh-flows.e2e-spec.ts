@@ -199,6 +199,41 @@ describe('Mesh flows', () => {
       expect(mesh.isAccessTokenValid(token.body.accessToken)).toBe(true);
     });
 
+    it("stops a connected account's scheduled refresh for a code, and completes it", async () => {
+      const { id, token } = await storeAccount('vera', {
+        brokerType: 'vanguard',
+        needsMfa: true,
+        expiresInSeconds: 30,
+        refreshedExpiresInSeconds: 3_600,
+      });
+      const waiting = await waitFor('the refresh to stop for a code', async () => {
+        const current = await growth.get(`/v1/credentials/${id}`);
+        return current.body.lastError === 'mfa_required' && current.body;
+      });
+      expect(waiting).toMatchObject({ status: 'needs_reauth', accountId: token.account.accountId });
+      const completed = await growth.post(`/v1/credentials/${id}/mfa`, {
+        code: MESH_SANDBOX_MFA_CODE,
+      });
+      expect(completed.status).toBe(200);
+      expect(completed.body).toMatchObject({
+        id,
+        status: 'active',
+        accountId: token.account.accountId,
+      });
+      const [row] = await queryDatabase<{ sealed: Buffer | null }>(
+        gateway.database.url,
+        'SELECT encrypted_interim_token AS sealed FROM credentials WHERE id = $1',
+        [id],
+      );
+      expect(row.sealed).toBeNull();
+      const read = await growth.get(`/v1/credentials/${id}/token`);
+      secrets.add(read.body.accessToken);
+      for (const body of sentRefreshes()) {
+        secrets.add(body.accessToken);
+      }
+      expect(mesh.isAccessTokenValid(read.body.accessToken)).toBe(true);
+    });
+
     it('answers 409 when the credential is not waiting for a code', async () => {
       const again = await growth.post(`/v1/credentials/${pendingId}/mfa`, { code: '123456' });
       expect(again.status).toBe(409);
