@@ -279,6 +279,27 @@ describe('Mesh flows', () => {
     });
   });
 
+  it('hands a development key only tokens with at most an hour left', async () => {
+    const development = await createClient(gateway, {
+      team: 'growth',
+      providers: ['mesh'],
+      development: true,
+    });
+    secrets.add(development.apiKey);
+    const dev = new HttpClient(gateway.baseUrl, development.apiKey);
+    const hour = await storeAccount('devon', { expiresInSeconds: 3_600 });
+    expect((await dev.get(`/v1/credentials/${hour.id}/token`)).status).toBe(200);
+    expect((await dev.get('/v1/mesh/connections?userId=devon')).status).toBe(200);
+
+    const day = await storeAccount('devon', { expiresInSeconds: 86_400 });
+    const refused = await dev.get(`/v1/credentials/${day.id}/token`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/at most 3600 seconds/);
+    expect(refused.text).not.toContain(day.token.accessToken);
+    expect((await dev.get('/v1/mesh/connections?userId=devon')).status).toBe(403);
+    expect((await growth.get(`/v1/credentials/${day.id}/token`)).status).toBe(200);
+  });
+
   describe('deletion', () => {
     it('removes the connection at Mesh; the fake then refuses its refresh token', async () => {
       const { id, token } = await storeAccount('del', { accounts: 1 });

@@ -21,7 +21,7 @@ import {
   UPSTREAM_REVOKER,
   type UpstreamRevoker,
 } from '@keyhouse/vault';
-import { ProviderError } from '@keyhouse/providers';
+import { assertReadableByDevelopmentKey, ProviderError } from '@keyhouse/providers';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 
 /**
@@ -62,7 +62,11 @@ export class CredentialAccess {
   }
 
   async readToken(caller: Caller, id: string): Promise<AccessToken> {
-    return this.reader.read(await this.requireOwn(caller, id), clientActor(caller));
+    const credential = await this.requireOwn(caller, id);
+    const token = await this.reader.read(credential, clientActor(caller));
+    // Development keys: at most an hour, whoever obtained the token (see development-cap.ts).
+    assertReadableByDevelopmentKey(caller, credential.provider, token.expiresAt);
+    return token;
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {

@@ -43,3 +43,30 @@ export function refuseDevelopmentKey(
     );
   }
 }
+
+/**
+ * A stored token read back by a development key (GET /v1/credentials/{id}/token, Mesh
+ * connections): the same cap, judged on what the token has left. A token that expires later,
+ * or never, was obtained for a non-development key or from the user's own connection, and is
+ * refused rather than handed out as if it were capped.
+ */
+export function assertReadableByDevelopmentKey(
+  caller: Caller,
+  provider: string,
+  expiresAt: Date | null,
+  now = new Date(),
+): void {
+  if (!caller.development) {
+    return;
+  }
+  const secondsLeft =
+    expiresAt === null ? Infinity : Math.floor((expiresAt.getTime() - now.getTime()) / 1_000);
+  if (secondsLeft > DEVELOPMENT_MAX_LIFETIME_SECONDS) {
+    throw new AuthError(
+      AuthErrorCode.DevelopmentLimit,
+      `development keys get tokens of at most ${DEVELOPMENT_MAX_LIFETIME_SECONDS} seconds; ` +
+        `this ${provider} token ${expiresAt === null ? 'does not expire' : `has ${secondsLeft} seconds left`}, ` +
+        'so use a non-development key',
+    );
+  }
+}

@@ -4,6 +4,7 @@ export {
   type UpstreamResponse,
   UpstreamHttp,
 } from './http/upstream-http.service';
+export { assertReadableByDevelopmentKey } from './development-cap';
 export { jwtLifetimeSeconds } from './jwt-expiry';
 export {
   ProviderError,

@@ -15,6 +15,7 @@ import {
 } from '@keyhouse/vault';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
+import { assertReadableByDevelopmentKey } from '../development-cap';
 import { providerErrors } from '../provider.errors';
 import type { MeshAccessTokenEntry } from './dto/mesh.dto';
 import {
@@ -179,7 +180,8 @@ export class MeshConnectionsService {
     );
     for (const credential of ready) {
       try {
-        const { accessToken } = await this.reader.read(credential, clientActor(caller));
+        const { accessToken, expiresAt } = await this.reader.read(credential, clientActor(caller));
+        assertReadableByDevelopmentKey(caller, MESH, expiresAt);
         accessTokens.push({
           accessToken,
           brokerType: String(credential.metadata.brokerType),
