@@ -1,4 +1,4 @@
-import { RequestError } from '@keyhouse/common';
+import { type RequestError } from '@keyhouse/common';
 import { parseLinkPayload } from './link-payload';
 
 const brand = { brokerLogo: 'data:image/png;base64,AAAA' };
