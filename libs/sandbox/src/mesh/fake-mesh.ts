@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { secretsMatch } from '../common/constant-time';
-import type { FakeOptions, FakeRequest, FakeResponse, Route } from '../common/fake-http';
+import type { FakeRequest, FakeResponse, Route } from '../common/fake-http';
 import { FakeServer } from '../common/fake-server';
 import { isUuid, opaqueToken } from '../common/random-token';
 import {
@@ -9,7 +9,17 @@ import {
   type JsonObject,
   parseJsonObject,
 } from '../common/request-body';
-import { type AnswerStyle, MeshConnections, type NewConnection } from './mesh-connections';
+import {
+  BROKER_NAMES,
+  brokerNameOf,
+  type ConnectAccountOptions,
+  type FakeMeshOptions,
+  LOGO,
+  MESH_SANDBOX_MFA_CODE,
+  pick,
+} from './fake-mesh-options';
+import { LinkTokens } from './link-tokens';
+import { MeshConnections, type NewConnection } from './mesh-connections';
 import { meshError, meshOk, meshOkWithoutContent } from './mesh-envelope';
 import type { DelayedAuthPayload, IntegrationConnectedPayload, LinkPayload } from './mesh-payloads';
 import { parseDeleteAccountRequest, parseRefreshRequest } from './refresh-request';
@@ -22,63 +32,12 @@ export const MESH_LINK_TOKEN_PATH = '/api/v1/linktoken';
 export const MESH_SANDBOX_LINK_PATH = '/sandbox/link';
 export const MESH_REFRESH_PATH = '/api/v1/token/refresh';
 export const MESH_ACCOUNT_PATH = '/api/v1/account';
-
-/** Mesh: use a link token within 10 minutes. */
-export const MESH_LINK_TOKEN_LIFETIME_SECONDS = 600;
-/** The sandbox's one-time code for brokers that ask for MFA. */
-export const MESH_SANDBOX_MFA_CODE = '123456';
-
-/** Display names of the brokers the sandbox Link page knows. */
-const BROKER_NAMES: Readonly<Record<string, string>> = {
-  robinhood: 'Robinhood',
-  vanguard: 'Vanguard',
-  weBull: 'Webull',
-  alpaca: 'Alpaca',
-  coinbase: 'Coinbase',
-};
-const LOGO = 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=';
-
-export interface FakeMeshOptions extends FakeOptions {
-  readonly clientId?: string;
-  readonly clientSecret?: string;
-  /** Brokers whose refresh tokens survive a refresh (Mesh returns none unless asked). */
-  readonly reusableRefreshTokenBrokers?: readonly string[];
-  /** Default `expiresInSeconds` of connected accounts. */
-  readonly accessTokenLifetimeSeconds?: number;
-  /** Default `refreshTokenExpiresInSeconds`; omitted, refresh tokens do not expire. */
-  readonly refreshTokenLifetimeSeconds?: number;
-  /** Brokers whose first refresh answers `mfaRequired` (default: vanguard). */
-  readonly mfaBrokers?: readonly string[];
-  /** The one-time code the second refresh must carry (default MESH_SANDBOX_MFA_CODE). */
-  readonly mfaCode?: string;
-  /** Brokers whose refresh answers carry only the deprecated top-level fields (default: alpaca). */
-  readonly deprecatedAnswerBrokers?: readonly string[];
-}
-
-export interface ConnectAccountOptions {
-  readonly userId?: string;
-  /** A link token from POST /linktoken: it must be live, and is used up. */
-  readonly linkToken?: string;
-  readonly brokerType?: string;
-  readonly brokerName?: string;
-  readonly accounts?: number;
-  /** null leaves the field out (a token that does not expire). */
-  readonly expiresInSeconds?: number | null;
-  readonly refreshTokenExpiresInSeconds?: number | null;
-  /** Lifetime of the access tokens later refreshes hand out (default: `expiresInSeconds`). */
-  readonly refreshedExpiresInSeconds?: number;
-  readonly withRefreshToken?: boolean;
-  /** The first refresh answers `mfaRequired` (default: the broker is an MFA broker). */
-  readonly needsMfa?: boolean;
-  /** Where refresh answers carry the tokens (default: deprecated for deprecatedAnswerBrokers). */
-  readonly answers?: AnswerStyle;
-}
-
-interface LinkToken {
-  readonly userId: string;
-  readonly expiresAt: number;
-  used: boolean;
-}
+export { MESH_LINK_TOKEN_LIFETIME_SECONDS } from './link-tokens';
+export {
+  type ConnectAccountOptions,
+  type FakeMeshOptions,
+  MESH_SANDBOX_MFA_CODE,
+} from './fake-mesh-options';
 
 /** Mesh's integration API: link tokens, and refreshing the tokens a Link session produced. */
 export class FakeMesh extends FakeServer {
@@ -92,8 +51,7 @@ export class FakeMesh extends FakeServer {
   private readonly accessTokenLifetimeSeconds: number;
   private readonly refreshTokenLifetimeSeconds?: number;
   private readonly connections: MeshConnections;
-  private readonly linkTokens = new Map<string, LinkToken>();
-  private readonly linkSessions = new Map<string, string>();
+  private readonly linkTokens = new LinkTokens();
   private readonly presented = new Map<string, number>();
   private readonly mfaBrokers: ReadonlySet<string>;
   private readonly deprecatedAnswerBrokers: ReadonlySet<string>;
@@ -191,7 +149,11 @@ export class FakeMesh extends FakeServer {
   }
 
   private connectionSpec(options: ConnectAccountOptions): NewConnection {
-    const userId = this.takeLinkUser(options) ?? options.userId ?? `sandbox-user-${opaqueToken(6)}`;
+    const linkUser =
+      options.linkToken === undefined
+        ? undefined
+        : this.linkTokens.take(options.linkToken, this.now());
+    const userId = linkUser ?? options.userId ?? `sandbox-user-${opaqueToken(6)}`;
     const brokerType = options.brokerType ?? 'robinhood';
     const brokerName = options.brokerName ?? brokerNameOf(brokerType);
     const accounts = Array.from({ length: options.accounts ?? 1 }, (_, index) => ({
@@ -289,15 +251,8 @@ export class FakeMesh extends FakeServer {
     if (restrict !== undefined && typeof restrict !== 'boolean') {
       return meshError(400, 'restrictMultipleAccounts must be a boolean');
     }
-    const session = randomUUID();
-    const url = `${this.baseUrl}${MESH_SANDBOX_LINK_PATH}?session=${session}&auth_code=${opaqueToken(24)}`;
-    const linkToken = Buffer.from(url).toString('base64');
-    this.linkSessions.set(session, linkToken);
-    this.linkTokens.set(linkToken, {
-      userId: body.userId,
-      expiresAt: this.now() + MESH_LINK_TOKEN_LIFETIME_SECONDS * 1000,
-      used: false,
-    });
+    const pageUrl = `${this.baseUrl}${MESH_SANDBOX_LINK_PATH}`;
+    const linkToken = this.linkTokens.create(body.userId, pageUrl, this.now());
     this.linkTokenCount += 1;
     return meshOk({ linkToken });
   }
@@ -308,8 +263,7 @@ export class FakeMesh extends FakeServer {
    * deprecated fields); `flow=delayedAuth` answers with a delayed-auth grant instead.
    */
   private completeLink(query: Readonly<Record<string, string>>): FakeResponse {
-    const linkToken =
-      query.session === undefined ? undefined : this.linkSessions.get(query.session);
+    const linkToken = this.linkTokens.ofSession(query.session);
     if (linkToken === undefined) {
       return { status: 404, json: { error: 'unknown link session' } };
     }
@@ -361,25 +315,4 @@ export class FakeMesh extends FakeServer {
         return meshOk(outcome.content);
     }
   }
-
-  private takeLinkUser(options: ConnectAccountOptions): string | undefined {
-    if (options.linkToken === undefined) {
-      return undefined;
-    }
-    const link = this.linkTokens.get(options.linkToken);
-    if (link === undefined || link.used || link.expiresAt <= this.now()) {
-      throw new Error('connectAccount: the link token is unknown, used or expired');
-    }
-    link.used = true;
-    return link.userId;
-  }
-}
-
-/** The per-call value, else the default; null means "leave it out". */
-function pick(value: number | null | undefined, fallback: number | undefined): number | undefined {
-  return value === null ? undefined : (value ?? fallback);
-}
-
-function brokerNameOf(brokerType: string): string {
-  return BROKER_NAMES[brokerType] ?? brokerType;
 }
