@@ -2,17 +2,8 @@ import { type Caller, CurrentCaller, RequireScope, UuidParamPipe } from '@keyhou
 import type { CredentialView } from '@keyhouse/vault';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { SecondFactorDto } from './dto/second-factor.dto';
 import { SecondFactorService } from './second-factor.service';
-
-export class SecondFactorDto {
-  @ApiProperty({ description: "The user's one-time code", example: '123456' })
-  @IsString()
-  @Length(1, 64)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'code must be 1–64 printable characters' })
-  code!: string;
-}
 
 @ApiTags('credentials')
 @ApiBearerAuth()

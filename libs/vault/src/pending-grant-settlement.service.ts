@@ -1,5 +1,5 @@
 import { type AuditActor, AuditService } from '@keyhouse/audit';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LeasedCredential, LeaseOutcome } from './credential-leases.service';
 import { CredentialRepository } from './credential.repository';
@@ -18,8 +18,12 @@ export interface Settlement {
  * account's tokens are stored, and a grant whose accounts all existed already is retired.
  * Either all of it commits or none of it: the single-use answer is written once, whole.
  */
+const WRITE_ATTEMPTS = 4;
+
 @Injectable()
 export class PendingGrantSettlement {
+  private readonly logger = new Logger('PendingGrantSettlement');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly credentials: CredentialRepository,
@@ -27,7 +31,32 @@ export class PendingGrantSettlement {
     private readonly audit: AuditService,
   ) {}
 
-  settle(
+  /**
+   * The answer in hand is single-use, so a failed write is tried again briefly: the whole
+   * transaction, lease check included, so a retry can never write over a successor.
+   */
+  async settle(
+    claim: LeasedCredential,
+    accounts: readonly StoreCredentialInput[],
+    actor: AuditActor,
+  ): Promise<Settlement> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.settleOnce(claim, accounts, actor);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS) {
+          throw error;
+        }
+        this.logger.warn(
+          { err: error, attempt, credentialId: claim.credential.id.slice(0, 8) },
+          'retrying the pending grant write',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  private settleOnce(
     claim: LeasedCredential,
     accounts: readonly StoreCredentialInput[],
     actor: AuditActor,
