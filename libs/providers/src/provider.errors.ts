@@ -1,6 +1,6 @@
 import { KeyhouseError, type ProblemCode } from '@keyhouse/common';
 
-/** The one classification of every upstream answer (PROTOCOLS.md, per provider). */
+/** The one classification of every upstream answer (per provider, from its published protocol). */
 export enum ProviderErrorCode {
   /** The provider has no keys in this deployment. */
   NotConfigured = 'provider_not_configured',

@@ -1,6 +1,6 @@
 import type { CredentialEntity, CredentialMetadata, CredentialStatus } from './credential.entity';
 
-/** A credential's metadata as callers see it (API.md): never a token, never key material. */
+/** A credential's metadata as callers see it: never a token, never key material. */
 export interface CredentialView {
   readonly id: string;
   readonly provider: string;

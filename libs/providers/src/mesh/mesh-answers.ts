@@ -1,4 +1,4 @@
-// Every Mesh answer is classified here, and only here (PROTOCOLS.md, "Mesh").
+// Every Mesh answer is classified here, and only here (Mesh's published OpenAPI and Link SDK types).
 import { jsonObject, retryAfterSeconds, stringField } from '../http/json-body';
 import type { UpstreamResponse } from '../http/upstream-http.service';
 import { providerErrors, SecondFactorRequired } from '../provider.errors';

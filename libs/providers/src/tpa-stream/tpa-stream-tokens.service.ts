@@ -10,7 +10,7 @@ import { TPA_STREAM } from './tpa-stream-answers';
 import { TpaStreamClient } from './tpa-stream.client';
 import { TpaStreamProvider } from './tpa-stream.provider';
 
-/** PROTOCOLS.md: the token's claims are not published; read `exp` if it has one, else one hour. */
+/** TPA Stream publishes neither the token's claims nor its algorithm: read `exp` if it has one, else one hour. */
 const DEFAULT_LIFETIME_SECONDS = 3_600;
 
 @Injectable()
