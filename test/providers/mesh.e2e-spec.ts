@@ -1,4 +1,4 @@
-import { FakeMesh } from '@keyhouse/sandbox';
+import { FakeMesh, type IntegrationConnectedPayload } from '@keyhouse/sandbox';
 import {
   createClient,
   type GatewayHarness,
@@ -50,6 +50,11 @@ describe('Mesh', () => {
       });
       expect(answer.status).toBe(200);
       expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(Object.keys(answer.body).sort()).toEqual(['expiresAt', 'linkToken']);
+      // Mesh: use it within 10 minutes.
+      const lifetime = Date.parse(answer.body.expiresAt) - Date.now();
+      expect(lifetime).toBeGreaterThan(590_000);
+      expect(lifetime).toBeLessThanOrEqual(600_000);
       const linkToken = answer.body.linkToken as string;
       secrets.add(linkToken);
       expect(Buffer.from(linkToken, 'base64').toString('utf8')).toMatch(/^http/);
@@ -67,6 +72,7 @@ describe('Mesh', () => {
       expect(listed.body.items).toHaveLength(1);
       expect(listed.body.items[0]).toMatchObject({
         accountId: null,
+        expiresAt: answer.body.expiresAt,
         metadata: { kind: 'link_token', singleUse: true },
       });
       const again = await growth.get(`/v1/credentials/${listed.body.items[0].id}/token`);
@@ -122,7 +128,28 @@ describe('Mesh', () => {
   });
 
   describe('connections', () => {
-    it('stores one credential per account and hands back what Mesh Link takes', async () => {
+    it('takes the LinkPayload exactly as onIntegrationConnected hands it over', async () => {
+      const linkPayload = mesh.linkPayload({ accounts: 1 });
+      const [account] = (linkPayload as { accessToken: IntegrationConnectedPayload }).accessToken
+        .accountTokens;
+      secrets.add(account.accessToken).add(account.refreshToken!);
+      const stored = await growth.post('/v1/mesh/connections', {
+        userId: 'wrapped',
+        payload: linkPayload,
+      });
+      expect(stored.status).toBe(201);
+      expect(stored.body.items).toEqual([
+        expect.objectContaining({
+          accountId: account.account.accountId,
+          status: 'active',
+          metadata: expect.objectContaining({ kind: 'account', brokerType: 'robinhood' }),
+        }),
+      ]);
+      const token = await growth.get(`/v1/credentials/${stored.body.items[0].id}/token`);
+      expect(token.body.accessToken).toBe(account.accessToken);
+    });
+
+    it('stores one credential per account from the bare accessToken object too', async () => {
       const payload = mesh.connectAccount({
         accounts: 2,
         brokerType: 'robinhood',
@@ -186,27 +213,6 @@ describe('Mesh', () => {
       }
     });
 
-    it('stores a delayed-auth payload with only a refresh token, due for refresh at once', async () => {
-      const payload = mesh.connectAccount({ accounts: 1 });
-      const refreshOnly = {
-        ...payload,
-        accountTokens: [{ ...payload.accountTokens[0], accessToken: undefined }],
-      };
-      secrets.add(payload.accountTokens[0].refreshToken!).add(payload.accountTokens[0].accessToken);
-      const stored = await growth.post('/v1/mesh/connections', {
-        userId: 'dave',
-        payload: refreshOnly,
-      });
-      expect(stored.status).toBe(201);
-      expect(stored.body.items[0].expiresAt).toBeNull();
-      expect(new Date(stored.body.items[0].refreshAt).getTime()).toBeLessThanOrEqual(Date.now());
-      // Listing for Mesh Link fetches the missing access token on demand (one refresh).
-      const connections = await growth.get('/v1/mesh/connections?userId=dave');
-      expect(connections.body.accessTokens).toHaveLength(1);
-      secrets.add(connections.body.accessTokens[0].accessToken);
-      expect(mesh.presentations(payload.accountTokens[0].refreshToken!)).toBe(1);
-    });
-
     it.each([
       [
         'no accounts',
@@ -219,10 +225,22 @@ describe('Mesh', () => {
         'payload.brokerType',
       ],
       [
-        'an account without tokens',
+        'an account without an access token',
         { brokerType: 'r', brokerName: 'R', accountTokens: [{ account: { accountId: 'a' } }] },
-        'payload.accountTokens[0]',
+        'payload.accountTokens[0].accessToken',
       ],
+      [
+        'a wrapped accessToken without broker',
+        { accessToken: { accountTokens: [{ account: { accountId: 'a' }, accessToken: 't' }] } },
+        'payload.accessToken.brokerType',
+      ],
+      [
+        'a delayedAuth without its refresh token',
+        { delayedAuth: { brokerType: 'r', brokerName: 'R', brokerBrandInfo: {} } },
+        'payload.delayedAuth.refreshToken',
+      ],
+      ['both forms at once', { accessToken: {}, delayedAuth: {} }, 'payload'],
+      ['nothing Mesh Link sends', { hello: 'world' }, 'payload'],
       [
         'a bad lifetime',
         {

@@ -104,6 +104,13 @@ describe('MyDataHelps', () => {
       tokenType: 'Bearer',
       expiresIn: expect.any(Number),
       expiresAt: expect.any(String),
+      // The two arguments of the browser SDK's setParticipantAccessToken.
+      sdkToken: {
+        access_token: answer.body.accessToken,
+        expires_in: answer.body.expiresIn,
+        token_type: 'Bearer',
+      },
+      baseUrl: `${mydatahelps.baseUrl}/`,
     });
     secrets.add(answer.body.accessToken);
     expect(answer.body.expiresIn).toBeGreaterThan(21_590);
@@ -449,6 +456,26 @@ describe('MyDataHelps', () => {
       expect(answer.body.code).toBe('forbidden');
     }
     expect(mydatahelps.requests).toEqual([]);
+  });
+
+  it('refuses a development key with 403 before asking MyDataHelps (6 h tokens, no shortening)', async () => {
+    const development = await createClient(gateway, {
+      team: 'research',
+      providers: ['mydatahelps'],
+      development: true,
+    });
+    secrets.add(development.apiKey);
+    const answer = await participantToken(
+      'dev-participant',
+      new HttpClient(gateway.baseUrl, development.apiKey),
+    );
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(answer.body.code).toBe('forbidden');
+    expect(answer.body.detail).toMatch(/at most 3600 seconds/);
+    expect(answer.body.detail).toMatch(/non-development key/);
+    expect(mydatahelps.requests).toEqual([]);
+    expect(await storedRows('research', 'dev-participant')).toEqual([]);
   });
 
   it('answers 503 provider_not_configured without keys', async () => {

@@ -134,6 +134,13 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-store');
     expect(first.body).toMatchObject({ tokenType: 'Bearer', accessToken: expect.any(String) });
+    // What the browser SDK's setParticipantAccessToken takes, ready to pass through.
+    expect(first.body.sdkToken).toEqual({
+      access_token: first.body.accessToken,
+      expires_in: first.body.expiresIn,
+      token_type: 'Bearer',
+    });
+    expect(first.body.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(first.body.expiresIn).toBeGreaterThan(0);
     expect(isFutureIso(first.body.expiresAt)).toBe(true);
     remember(first.body.accessToken);
@@ -164,33 +171,72 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     minted.apiStream = answer.body.accessToken;
   });
 
-  it('mints a Mesh link token, finishes Link in the sandbox, and stores the connection', async () => {
+  /** POST /v1/mesh/link-tokens for alice, and the sandbox Link page it decodes to. */
+  const meshLinkPage = async (): Promise<string> => {
     const answer = await demo.post('/v1/mesh/link-tokens', { userId: 'alice' });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
-    expect(answer.body).toEqual({ linkToken: expect.any(String) });
+    expect(answer.body).toEqual({ linkToken: expect.any(String), expiresAt: expect.any(String) });
+    const lifetime = Date.parse(answer.body.expiresAt) - Date.now();
+    expect(lifetime).toBeGreaterThan(590_000);
+    expect(lifetime).toBeLessThanOrEqual(600_000);
     remember(answer.body.linkToken);
     minted.mesh = answer.body.linkToken;
-
     // Mesh link tokens are a base64 URL of the Link session; the sandbox's Link page answers
-    // with what onIntegrationConnected would hand the page once the user connects an account.
+    // with the LinkPayload onIntegrationConnected would hand the page once the user connects.
     const linkUrl = Buffer.from(answer.body.linkToken, 'base64').toString('utf8');
     expect(linkUrl).toMatch(/^https?:\/\//);
+    return linkUrl;
+  };
+
+  it('mints a Mesh link token, finishes Link in the sandbox, and stores the connection', async () => {
+    const linkUrl = await meshLinkPage();
     const payload = (await (await fetch(linkUrl)).json()) as Record<string, any>;
-    remember(payload.accountTokens[0].accessToken);
-    remember(payload.accountTokens[0].refreshToken);
+    expect(Object.keys(payload)).toEqual(['accessToken']);
+    const [account] = payload.accessToken.accountTokens;
+    remember(account.accessToken, account.refreshToken);
     const stored = await demo.post('/v1/mesh/connections', { userId: 'alice', payload });
     expect(stored.status).toBe(201);
-    expect(stored.body.items).toHaveLength(1);
-    const connections = await demo.get('/v1/mesh/connections?userId=alice');
-    expect(connections.body.accessTokens).toEqual([
-      expect.objectContaining({
-        accessToken: payload.accountTokens[0].accessToken,
-        brokerType: payload.brokerType,
-      }),
+    expect(stored.body.items).toEqual([
+      expect.objectContaining({ accountId: account.account.accountId, status: 'active' }),
     ]);
     // The same link token cannot be finished twice.
     expect((await fetch(linkUrl)).status).toBe(410);
+  });
+
+  it('connects Vanguard with delayed auth, and finishes its MFA with the code', async () => {
+    const linkUrl = await meshLinkPage();
+    const payload = (await (
+      await fetch(`${linkUrl}&flow=delayedAuth&broker=vanguard`)
+    ).json()) as Record<string, any>;
+    expect(Object.keys(payload)).toEqual(['delayedAuth']);
+    remember(payload.delayedAuth.refreshToken);
+    const stored = await demo.post('/v1/mesh/connections', { userId: 'alice', payload });
+    expect(stored.status).toBe(201);
+    expect(stored.body.items).toEqual([
+      expect.objectContaining({
+        accountId: null,
+        status: 'needs_reauth',
+        lastError: 'mfa_required',
+        metadata: expect.objectContaining({ kind: 'delayed_auth', brokerType: 'vanguard' }),
+      }),
+    ]);
+    const pending = stored.body.items[0].id as string;
+
+    const completed = await demo.post(`/v1/credentials/${pending}/mfa`, { code: '123456' });
+    expect(completed.status).toBe(200);
+    expect(completed.body).toMatchObject({
+      id: pending,
+      status: 'active',
+      accountId: expect.any(String),
+      metadata: { kind: 'account', brokerType: 'vanguard', brokerName: 'Vanguard' },
+    });
+
+    const connections = await demo.get('/v1/mesh/connections?userId=alice');
+    expect(connections.status).toBe(200);
+    const entries = connections.body.accessTokens as Array<Record<string, string>>;
+    expect(entries.map((entry) => entry.brokerType).sort()).toEqual(['robinhood', 'vanguard']);
+    remember(...entries.map((entry) => entry.accessToken));
   });
 
   it('lists what it stored for alice, and for the participant', async () => {
@@ -203,6 +249,7 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     const items = listed.body.items as Array<Record<string, any>>;
     expect(items.map((item) => item.provider).sort()).toEqual([
       'api-stream',
+      'mesh',
       'mesh',
       'mesh',
       'stream-chat',
@@ -268,9 +315,9 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
 
     const listed = await demo.get('/v1/credentials?userId=alice');
     expect(listed.status).toBe(200);
-    expect(listed.body.items).toHaveLength(5);
+    expect(listed.body.items).toHaveLength(6);
     expect(listed.body.items.map((item: { status: string }) => item.status)).toEqual(
-      Array(5).fill('revoked'),
+      Array(6).fill('revoked'),
     );
     const stored = await demo.get(`/v1/credentials/${credentialIds['api-stream']}/token`);
     expect(stored.status).toBe(409);

@@ -194,17 +194,10 @@ describe('refresh engine (one process, fake Mesh)', () => {
     expect((await row(connection.id)).last_error).toBe('refresh_failed');
   });
 
-  it('fetches the access token for a refresh-only (delayed auth) connection right away', async () => {
-    const payload = mesh.connectAccount({ accounts: 1, expiresInSeconds: 3_600 });
-    const refreshOnly = {
-      ...payload,
-      accountTokens: [{ ...payload.accountTokens[0], accessToken: undefined }],
-    };
-    secrets.add(payload.accountTokens[0].refreshToken!).add(payload.accountTokens[0].accessToken);
-    const stored = await client.post('/v1/mesh/connections', {
-      userId: 'hank',
-      payload: refreshOnly,
-    });
+  it('exchanges a delayed-auth grant for its account right away', async () => {
+    const payload = mesh.connectDelayed({ accounts: 1, expiresInSeconds: 3_600 });
+    secrets.add(payload.delayedAuth.refreshToken);
+    const stored = await client.post('/v1/mesh/connections', { userId: 'hank', payload });
     const id = stored.body.items[0].id as string;
     await waitFor(
       'the first access token',

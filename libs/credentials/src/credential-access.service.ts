@@ -21,6 +21,7 @@ import {
   UPSTREAM_REVOKER,
   type UpstreamRevoker,
 } from '@keyhouse/vault';
+import { assertReadableByDevelopmentKey, ProviderError } from '@keyhouse/providers';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 
 /**
@@ -61,7 +62,11 @@ export class CredentialAccess {
   }
 
   async readToken(caller: Caller, id: string): Promise<AccessToken> {
-    return this.reader.read(await this.requireOwn(caller, id), clientActor(caller));
+    const credential = await this.requireOwn(caller, id);
+    const token = await this.reader.read(credential, clientActor(caller));
+    // Development keys: at most an hour, whoever obtained the token (see development-cap.ts).
+    assertReadableByDevelopmentKey(caller, credential.provider, token.expiresAt);
+    return token;
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {
@@ -95,7 +100,6 @@ export class CredentialAccess {
         try {
           await upstream.revoke(credential, secrets);
         } catch (error) {
-          const code = (error as { code?: unknown }).code;
           this.logger.warn(
             { err: error, credentialId: credential.id.slice(0, 8) },
             'upstream revocation failed',
@@ -110,7 +114,7 @@ export class CredentialAccess {
             credentialId: credential.id,
             details: {
               stage: 'upstream',
-              code: typeof code === 'string' ? code : 'upstream_error',
+              code: upstreamCodeOf(error),
             },
           });
         }
@@ -128,4 +132,9 @@ export class CredentialAccess {
     }
     return credential;
   }
+}
+
+/** What the upstream said, as the provider classified it (e.g. badRequest, http_503, timeout). */
+function upstreamCodeOf(error: unknown): string {
+  return error instanceof ProviderError ? error.upstreamCode : 'internal_error';
 }

@@ -3,12 +3,16 @@ import {
   type CredentialEntity,
   type CredentialMetadata,
   CredentialVault,
+  type LeasedCredential,
   type Owner,
+  PendingGrantSettlement,
+  type Settlement,
+  type StoreCredentialInput,
   type TokenSecrets,
 } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { RefreshPolicy } from './refresh-policy.service';
-import type { TokenProvider } from './token-provider';
+import type { DiscoveredAccount, TokenProvider } from './token-provider';
 
 export interface IssuedTokens {
   readonly owner: Owner;
@@ -19,6 +23,8 @@ export interface IssuedTokens {
   readonly refreshTokenExpiresInSeconds?: number | null;
   readonly metadata?: CredentialMetadata;
   readonly actor: AuditActor;
+  /** Overrides the policy's first refresh_at (a caller that refreshes it itself right away). */
+  readonly refreshAt?: Date;
   /** Minted by Keyhouse (issued) or handed to it by the caller (stored). */
   readonly action: 'credential.issued' | 'credential.stored';
 }
@@ -32,28 +38,62 @@ export class CredentialIssuer {
   constructor(
     private readonly vault: CredentialVault,
     private readonly policy: RefreshPolicy,
+    private readonly settlement: PendingGrantSettlement,
   ) {}
 
   issue(provider: TokenProvider, tokens: IssuedTokens): Promise<CredentialEntity> {
+    return this.vault.store(this.toStoreInput(provider, tokens));
+  }
+
+  /**
+   * The accounts a pending grant's exchange named, each stored as its own credential of the
+   * grant's owner, written under the grant's lease (see PendingGrantSettlement).
+   */
+  settle(
+    provider: TokenProvider,
+    claim: LeasedCredential,
+    accounts: readonly DiscoveredAccount[],
+    actor: AuditActor,
+  ): Promise<Settlement> {
+    const owner = { team: claim.credential.team, userId: claim.credential.userId };
+    const inputs = accounts.map((account) =>
+      this.toStoreInput(provider, {
+        owner,
+        accountKey: account.accountKey,
+        secrets: { accessToken: account.accessToken, refreshToken: account.refreshToken },
+        obtainedAt: account.obtainedAt,
+        expiresInSeconds: account.expiresInSeconds,
+        refreshTokenExpiresInSeconds: account.refreshTokenExpiresInSeconds,
+        metadata: account.metadata,
+        actor,
+        action: 'credential.stored',
+      }),
+    );
+    return this.settlement.settle(claim, inputs, actor);
+  }
+
+  private toStoreInput(provider: TokenProvider, tokens: IssuedTokens): StoreCredentialInput {
     const expiresAt = at(tokens.obtainedAt, tokens.expiresInSeconds);
     const refreshTokenExpiresInSeconds = tokens.refreshTokenExpiresInSeconds ?? null;
     // A grant with only a refresh token (Mesh delayed auth) needs an access token now.
     const refreshNow = tokens.secrets.accessToken === null && tokens.secrets.refreshToken !== null;
-    const refreshAt = refreshNow
-      ? tokens.obtainedAt
-      : this.policy.nextRefreshAt(
-          provider.keepAlive,
-          {
-            obtainedAt: tokens.obtainedAt,
-            expiresAt,
-            expiresInSeconds: tokens.expiresInSeconds,
-            refreshTokenExpiresAt: at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
-            refreshTokenExpiresInSeconds,
-            lastReadAt: tokens.obtainedAt,
-          },
-          tokens.obtainedAt,
-        );
-    return this.vault.store({
+    const refreshAt = tokens.refreshAt
+      ? tokens.refreshAt
+      : refreshNow
+        ? tokens.obtainedAt
+        : this.policy.nextRefreshAt(
+            provider.keepAlive,
+            {
+              obtainedAt: tokens.obtainedAt,
+              expiresAt,
+              expiresInSeconds: tokens.expiresInSeconds,
+              refreshTokenExpiresAt: at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
+              refreshTokenExpiresInSeconds,
+              lastReadAt: tokens.obtainedAt,
+            },
+            tokens.obtainedAt,
+          );
+    return {
       owner: tokens.owner,
       provider: provider.name,
       accountKey: tokens.accountKey,
@@ -67,7 +107,7 @@ export class CredentialIssuer {
       metadata: tokens.metadata,
       actor: tokens.actor,
       action: tokens.action,
-    });
+    };
   }
 }
 

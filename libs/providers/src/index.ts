@@ -4,10 +4,26 @@ export {
   type UpstreamResponse,
   UpstreamHttp,
 } from './http/upstream-http.service';
+export { assertReadableByDevelopmentKey } from './development-cap';
 export { jwtLifetimeSeconds } from './jwt-expiry';
-export { ProviderError, ProviderErrorCode, providerErrors } from './provider.errors';
+export {
+  ProviderError,
+  ProviderErrorCode,
+  providerErrors,
+  SecondFactorRequired,
+} from './provider.errors';
 export { PROVIDER_NAMES, PROVIDER_REGISTRY, ProviderRegistry } from './provider-registry';
 export { ProvidersModule } from './providers.module';
 export { RefreshPolicy, type TimingState } from './refresh-policy.service';
 export { expiryOf, insideRefreshLead, nextRefreshAt, refreshLeadSeconds } from './refresh-schedule';
-export type { KeepAlive, RefreshedTokens, RefreshTarget, TokenProvider } from './token-provider';
+export type {
+  AccountsDiscovered,
+  DiscoveredAccount,
+  KeepAlive,
+  RefreshAnswer,
+  RefreshedTokens,
+  RefreshTarget,
+  SecondFactorTarget,
+  TokenProvider,
+} from './token-provider';
+export { refreshThrough } from './token-provider';

@@ -1,6 +1,6 @@
 import { KeyhouseError, type ProblemCode } from '@keyhouse/common';
 
-/** The one classification of every upstream answer (PROTOCOLS.md, per provider). */
+/** The one classification of every upstream answer (per provider, from its published protocol). */
 export enum ProviderErrorCode {
   /** The provider has no keys in this deployment. */
   NotConfigured = 'provider_not_configured',
@@ -115,3 +115,27 @@ export const providerErrors = (provider: string) => ({
       },
     ),
 });
+
+/**
+ * The upstream stopped a refresh for a one-time code from the user (Mesh `mfaRequired`).
+ * It counts as a refused grant until the code arrives; `interimAccessToken` is what the
+ * second call must carry, and is kept sealed meanwhile, never logged.
+ */
+export class SecondFactorRequired extends ProviderError {
+  // A private field: not enumerable, so no logger or serialiser ever walks into it.
+  readonly #interimAccessToken: string;
+
+  constructor(provider: string, interimAccessToken: string, upstreamCode = 'mfa_required') {
+    super(
+      ProviderErrorCode.NeedsReauth,
+      provider,
+      `${provider} needs a one-time code from the user to finish the refresh`,
+      { upstreamCode },
+    );
+    this.#interimAccessToken = interimAccessToken;
+  }
+
+  get interimAccessToken(): string {
+    return this.#interimAccessToken;
+  }
+}

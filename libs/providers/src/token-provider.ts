@@ -1,4 +1,9 @@
-import type { CredentialEntity, CredentialMetadata, TokenSecrets } from '@keyhouse/vault';
+import {
+  type CredentialEntity,
+  type CredentialMetadata,
+  isPendingAccountKey,
+  type TokenSecrets,
+} from '@keyhouse/vault';
 
 /**
  * Which credentials the scheduler keeps alive in the background:
@@ -25,6 +30,36 @@ export interface RefreshedTokens {
   readonly metadata?: CredentialMetadata;
 }
 
+/** One account a grant turned out to name, to be stored as its own credential. */
+export interface DiscoveredAccount {
+  readonly accountKey: string;
+  readonly accessToken: string;
+  /** Null: the account keeps the grant's refresh token. */
+  readonly refreshToken: string | null;
+  readonly obtainedAt: Date;
+  readonly expiresInSeconds: number | null;
+  readonly refreshTokenExpiresInSeconds: number | null;
+  readonly metadata: CredentialMetadata;
+}
+
+/**
+ * A grant stored before its accounts were known (Mesh delayed auth) answered with them:
+ * each account becomes one credential, and the grant's own row becomes the first of them.
+ */
+export interface AccountsDiscovered {
+  readonly kind: 'accounts';
+  readonly accounts: readonly DiscoveredAccount[];
+}
+
+export type RefreshAnswer = RefreshedTokens | AccountsDiscovered;
+
+/** What a refresh the upstream stopped for a one-time code needs to go on. */
+export interface SecondFactorTarget extends RefreshTarget {
+  /** The interim token the stopped refresh returned (kept sealed meanwhile). */
+  readonly interimAccessToken: string;
+  readonly code: string;
+}
+
 /**
  * One upstream, behind the small interface the rest of Keyhouse uses. Minting is
  * provider-specific (each module has its own routes); refreshing, scheduling and revoking
@@ -38,6 +73,26 @@ export interface TokenProvider {
   canRefresh(credential: CredentialEntity, now: Date): boolean;
   /** Throws ProviderError; the caller decides what a failure means for the credential. */
   refresh(target: RefreshTarget): Promise<RefreshedTokens>;
+  /**
+   * Optional: the first exchange of a pending grant (a credential whose account key is a
+   * placeholder), whose answer names the accounts. Without it, such a grant is refreshed.
+   */
+  exchangePendingGrant?(target: RefreshTarget): Promise<AccountsDiscovered>;
+  /**
+   * Optional: finishes a refresh that threw SecondFactorRequired, with the user's code.
+   * Throws SecondFactorRequired again when the code is refused and another may be tried.
+   */
+  completeWithCode?(target: SecondFactorTarget): Promise<RefreshAnswer>;
   /** Revokes at the upstream where it can; a no-op where it cannot. */
   revoke(credential: CredentialEntity, secrets: TokenSecrets): Promise<void>;
+}
+
+/** The one refresh call the engine makes: a pending grant is exchanged, anything else refreshed. */
+export function refreshThrough(
+  provider: TokenProvider,
+  target: RefreshTarget,
+): Promise<RefreshAnswer> {
+  return provider.exchangePendingGrant && isPendingAccountKey(target.credential.accountKey)
+    ? provider.exchangePendingGrant(target)
+    : provider.refresh(target);
 }

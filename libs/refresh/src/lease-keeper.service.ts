@@ -73,6 +73,19 @@ export class LeaseKeeper implements OnModuleInit, BeforeApplicationShutdown, OnA
     return lease;
   }
 
+  /** Claims a credential that waits for a user's one-time code, to complete its refresh. */
+  async claimAwaitingCode(id: string): Promise<HeldLease | undefined> {
+    const [lease] = await this.claiming(async () => {
+      const claim = await this.leases.claimAwaitingCode(
+        id,
+        this.owner.id,
+        this.config.refresh.leaseSeconds,
+      );
+      return claim ? [claim] : [];
+    });
+    return lease;
+  }
+
   /** The work on a lease is over (written, released or lost): stop extending it. */
   finish(lease: HeldLease): void {
     lease.markFinished();

@@ -1,9 +1,13 @@
 import type { AuditActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
 import {
+  CredentialIssuer,
   ProviderRegistry,
+  type RefreshAnswer,
   RefreshPolicy,
   type RefreshedTokens,
+  refreshThrough,
+  SecondFactorRequired,
   type TokenProvider,
 } from '@keyhouse/providers';
 import { CredentialLeases, type LeaseOutcome } from '@keyhouse/vault';
@@ -49,6 +53,7 @@ export class RefreshExecutor {
     private readonly registry: ProviderRegistry,
     private readonly policy: RefreshPolicy,
     private readonly metrics: RefreshMetrics,
+    private readonly issuer: CredentialIssuer,
   ) {}
 
   /** Works `lease` to its end; the lease is finished (no longer extended) when this settles. */
@@ -108,9 +113,9 @@ export class RefreshExecutor {
       return { outcome: 'handed_back' };
     }
     lease.markPresented();
-    let tokens: RefreshedTokens;
+    let tokens: RefreshAnswer;
     try {
-      tokens = await provider.refresh({ credential, secrets, now });
+      tokens = await refreshThrough(provider, { credential, secrets, now });
     } catch (error) {
       const verdict = lostAnswerAware(classifyFailure(error), claim);
       if (verdict.code === 'internal_error') {
@@ -128,11 +133,16 @@ export class RefreshExecutor {
         );
       }
       const written =
-        verdict.kind === 'reauth'
-          ? await this.keeper.writeWhileHeld(lease, () =>
-              this.leases.markNeedsReauth(claim, verdict.code, actor),
+        error instanceof SecondFactorRequired
+          ? // Not a refused grant yet: keep what the second call needs until the user's code.
+            await this.keeper.writeWhileHeld(lease, () =>
+              this.leases.markAwaitingCode(claim, error.interimAccessToken, verdict.code, actor),
             )
-          : await this.retryLater(lease, verdict.code, now, actor);
+          : verdict.kind === 'reauth'
+            ? await this.keeper.writeWhileHeld(lease, () =>
+                this.leases.markNeedsReauth(claim, verdict.code, actor),
+              )
+            : await this.retryLater(lease, verdict.code, now, actor);
       if (written === 'answer_lost') {
         return { outcome: 'answer_lost' };
       }
@@ -140,7 +150,7 @@ export class RefreshExecutor {
         ? { outcome: 'needs_reauth', code: verdict.code }
         : { outcome: 'retry', code: verdict.code };
     }
-    const written = await this.writeResult(lease, tokens, provider, trigger, actor);
+    const written = await this.record(lease, tokens, provider, trigger, actor);
     if (written === 'answer_lost') {
       return { outcome: 'answer_lost' };
     }
@@ -153,6 +163,27 @@ export class RefreshExecutor {
       return { outcome: 'lease_lost' };
     }
     return { outcome: 'refreshed' };
+  }
+
+  /**
+   * Writes an upstream answer under the lease, retried while the lease holds: one
+   * credential's new tokens, or the accounts a pending grant's exchange named. Also used for
+   * answers obtained outside run() (a refresh completed with the user's one-time code).
+   */
+  record(
+    lease: HeldLease,
+    answer: RefreshAnswer,
+    provider: TokenProvider,
+    trigger: RefreshTrigger,
+    actor: AuditActor,
+  ): Promise<LeaseOutcome | 'answer_lost'> {
+    if ('kind' in answer) {
+      return this.keeper.writeWhileHeld(lease, async () => {
+        const settled = await this.issuer.settle(provider, lease.claim, answer.accounts, actor);
+        return settled.outcome;
+      });
+    }
+    return this.writeResult(lease, answer, provider, trigger, actor);
   }
 
   private writeResult(

@@ -12,6 +12,8 @@ import { RefreshMetrics } from './refresh-metrics';
 import { RefreshScheduler } from './refresh-scheduler.service';
 import { RefreshStatusRepository } from './refresh-status.repository';
 import { RefreshStatusService } from './refresh-status.service';
+import { SecondFactorController } from './second-factor.controller';
+import { SecondFactorService } from './second-factor.service';
 
 export interface RefreshModuleOptions {
   /** Run the background scheduler in this process (REFRESH_ENABLED). */
@@ -35,7 +37,7 @@ export class RefreshModule {
         TypeOrmModule.forFeature([RefreshInstanceEntity, CredentialEntity]),
         ...(options.scheduler ? [ScheduleModule.forRoot()] : []),
       ],
-      controllers: options.http ? [AdminRefreshController] : [],
+      controllers: options.http ? [AdminRefreshController, SecondFactorController] : [],
       providers: [
         LeaseOwner,
         RefreshMetrics,
@@ -44,6 +46,7 @@ export class RefreshModule {
         RefreshStatusRepository,
         RefreshStatusService,
         OnDemandRefreshService,
+        SecondFactorService,
         { provide: ON_DEMAND_REFRESHER, useExisting: OnDemandRefreshService },
         ...(options.scheduler ? [RefreshScheduler] : []),
       ],

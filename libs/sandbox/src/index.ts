@@ -32,12 +32,18 @@ export {
   type ConnectAccountOptions,
   FakeMesh,
   type FakeMeshOptions,
+  MESH_ACCOUNT_PATH,
+  MESH_LINK_TOKEN_LIFETIME_SECONDS,
   MESH_LINK_TOKEN_PATH,
   MESH_REFRESH_PATH,
   MESH_SANDBOX_LINK_PATH,
+  MESH_SANDBOX_MFA_CODE,
 } from './mesh/fake-mesh';
+export type { AnswerStyle } from './mesh/mesh-connections';
 export type {
+  DelayedAuthPayload,
   IntegrationConnectedPayload,
+  LinkPayload,
   MeshAccount,
   MeshAccountToken,
   MeshBrokerAccountToken,

@@ -7,6 +7,8 @@ import { type AccessToken, CredentialVault } from './credential-vault.service';
 export interface OnDemandRefresher {
   /** `credential` was loaded through a team-scoped query. */
   readFresh(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken>;
+  /** Refreshes now, through the lease, whatever the lead (a grant that must be exchanged). */
+  refreshNow(credential: CredentialEntity, actor: AuditActor): Promise<unknown>;
 }
 export const ON_DEMAND_REFRESHER = Symbol('ON_DEMAND_REFRESHER');
 

@@ -162,6 +162,7 @@ export class CredentialLeases {
           refresh_at = $7,
           metadata = metadata || $8::jsonb,
           status = 'active', attempts = 0, last_error = NULL, last_refreshed_at = now(),
+          encrypted_interim_token = NULL,
           lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()
         WHERE id = $9 AND lease_owner = $10 AND lease_token = $11
         RETURNING id`,
@@ -214,11 +215,56 @@ export class CredentialLeases {
   ): Promise<LeaseOutcome> {
     const outcome = await this.release(
       claim,
-      `status = 'needs_reauth', attempts = attempts + 1, last_error = $4, refresh_at = NULL`,
+      `status = 'needs_reauth', attempts = attempts + 1, last_error = $4, refresh_at = NULL,
+       encrypted_interim_token = NULL`,
       [code],
     );
     this.auditFailure(claim, code, actor, false);
     return outcome;
+  }
+
+  /**
+   * The upstream stopped the refresh for a one-time code: needs_reauth with `code`, and the
+   * interim token the second call needs, sealed in the same fenced write.
+   */
+  async markAwaitingCode(
+    claim: LeasedCredential,
+    interimToken: string,
+    code: string,
+    actor: AuditActor,
+  ): Promise<LeaseOutcome> {
+    const { credential } = claim;
+    const dataKey = await this.cipher.dataKeyOf(credential);
+    const sealed = this.cipher.sealField(credential, dataKey, 'interim_token', interimToken);
+    const outcome = await this.release(
+      claim,
+      `status = 'needs_reauth', attempts = attempts + 1, last_error = $4, refresh_at = NULL,
+       encrypted_interim_token = $5`,
+      [code, sealed],
+    );
+    this.auditFailure(claim, code, actor, false);
+    return outcome;
+  }
+
+  /**
+   * Claims a credential that awaits a one-time code (its status is needs_reauth, so the
+   * ordinary claims never take it); undefined if it awaits none or another holds it.
+   */
+  async claimAwaitingCode(
+    id: string,
+    leaseOwner: string,
+    leaseSeconds: number,
+  ): Promise<LeasedCredential | undefined> {
+    const rows: unknown = await this.credentials.query(
+      claimStatement(
+        `SELECT id, lease_owner AS previous_owner FROM credentials
+          WHERE id = $3 AND status = 'needs_reauth' AND encrypted_interim_token IS NOT NULL
+            AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          FOR UPDATE`,
+      ),
+      [leaseOwner, leaseSeconds, id],
+    );
+    return (await this.loadClaims(claimedRows(rows), leaseOwner))[0];
   }
 
   /** The token expired and nothing can refresh it. */

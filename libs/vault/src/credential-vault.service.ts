@@ -109,6 +109,11 @@ export class CredentialVault {
     return credential;
   }
 
+  /** The same as store(), inside the caller's transaction (settling a pending grant). */
+  storeWith(manager: EntityManager, input: StoreCredentialInput): Promise<CredentialEntity> {
+    return this.storeIn(manager, input);
+  }
+
   private async storeIn(
     manager: EntityManager,
     input: StoreCredentialInput,
@@ -131,6 +136,8 @@ export class CredentialVault {
       refreshTokenExpiresAt: refreshTokenExpiresAtOf(input.timing),
       refreshTokenExpiresInSeconds: input.timing.refreshTokenExpiresInSeconds ?? null,
       refreshAt: input.timing.refreshAt,
+      // New tokens supersede any refresh that was waiting for a one-time code.
+      encryptedInterimToken: null,
       status: 'active',
       attempts: 0,
       lastError: null,

@@ -55,6 +55,13 @@ export class CredentialEntity {
   @Column({ name: 'encrypted_refresh_token', type: 'bytea', nullable: true })
   encryptedRefreshToken!: Buffer | null;
 
+  /**
+   * What a refresh stopped for a one-time code needs to go on (Mesh's interim access token
+   * after `mfaRequired`), sealed like the tokens; null unless a code is awaited.
+   */
+  @Column({ name: 'encrypted_interim_token', type: 'bytea', nullable: true })
+  encryptedInterimToken!: Buffer | null;
+
   @Column({ name: 'wrapped_data_key', type: 'bytea', nullable: true })
   wrappedDataKey!: Buffer | null;
 

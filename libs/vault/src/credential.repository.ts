@@ -26,6 +26,7 @@ const SHREDDED = {
   status: 'revoked' as const,
   encryptedAccessToken: null,
   encryptedRefreshToken: null,
+  encryptedInterimToken: null,
   wrappedDataKey: null,
   dataKeyId: null,
   refreshAt: null,
@@ -148,6 +149,30 @@ export class CredentialRepository {
 
   async save(manager: EntityManager, credential: CredentialEntity): Promise<CredentialEntity> {
     return manager.getRepository(CredentialEntity).save(credential);
+  }
+
+  /** Locks a row only while `lease` still holds it (fencing); false when it was taken over. */
+  async lockLeased(
+    manager: EntityManager,
+    id: string,
+    lease: { leaseOwner: string; leaseToken: string },
+  ): Promise<boolean> {
+    const found = await manager
+      .getRepository(CredentialEntity)
+      .createQueryBuilder('credential')
+      .setLock('pessimistic_write')
+      .where('credential.id = :id AND credential.lease_owner = :owner', {
+        id,
+        owner: lease.leaseOwner,
+      })
+      .andWhere('credential.lease_token = :token', { token: lease.leaseToken })
+      .getOne();
+    return found !== null;
+  }
+
+  /** A pending grant's row becomes the credential of the account its exchange named. */
+  async assignAccountKey(manager: EntityManager, id: string, accountKey: string): Promise<void> {
+    await manager.getRepository(CredentialEntity).update({ id }, { accountKey });
   }
 
   /** Crypto-shredding: erases the wrapped data key and both ciphertexts in one statement. */

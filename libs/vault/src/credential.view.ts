@@ -1,6 +1,6 @@
 import type { CredentialEntity, CredentialMetadata, CredentialStatus } from './credential.entity';
 
-/** A credential's metadata as callers see it (API.md): never a token, never key material. */
+/** A credential's metadata as callers see it: never a token, never key material. */
 export interface CredentialView {
   readonly id: string;
   readonly provider: string;
@@ -24,12 +24,26 @@ export interface AdminCredentialView extends CredentialView {
   readonly vaultKeyId: string | null;
 }
 
+/**
+ * A grant stored before its account is known (Mesh delayed auth) gets a placeholder account
+ * key, unique per grant, so two pending grants of one user never replace each other (and
+ * never replace the account-less link token). Callers see its `accountId` as null.
+ */
+export const PENDING_ACCOUNT_PREFIX = 'pending:';
+
+export function isPendingAccountKey(accountKey: string): boolean {
+  return accountKey.startsWith(PENDING_ACCOUNT_PREFIX);
+}
+
 export function presentCredential(credential: CredentialEntity): CredentialView {
   return {
     id: credential.id,
     provider: credential.provider,
     userId: credential.userId,
-    accountId: credential.accountKey === '' ? null : credential.accountKey,
+    accountId:
+      credential.accountKey === '' || isPendingAccountKey(credential.accountKey)
+        ? null
+        : credential.accountKey,
     status: credential.status,
     expiresAt: iso(credential.expiresAt),
     refreshTokenExpiresAt: iso(credential.refreshTokenExpiresAt),

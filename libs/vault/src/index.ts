@@ -25,6 +25,8 @@ export {
 export {
   type AdminCredentialView,
   type CredentialView,
+  isPendingAccountKey,
+  PENDING_ACCOUNT_PREFIX,
   presentCredential,
   presentCredentialForAdmin,
 } from './credential.view';
@@ -45,3 +47,4 @@ export {
   type LeaseOutcome,
   type RefreshWrite,
 } from './credential-leases.service';
+export { PendingGrantSettlement, type Settlement } from './pending-grant-settlement.service';

@@ -11,6 +11,7 @@ import { CredentialRevocation } from './credential-revocation.service';
 import { CredentialVault } from './credential-vault.service';
 import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
 import { createKeyring } from './crypto/keyring.factory';
+import { PendingGrantSettlement } from './pending-grant-settlement.service';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -26,8 +27,10 @@ import { VaultKeysService } from './vault-keys.service';
     VaultKeysService,
     AccessTokenReader,
     CredentialLeases,
+    PendingGrantSettlement,
   ],
   exports: [
+    PendingGrantSettlement,
     AccessTokenReader,
     CredentialLeases,
     CredentialVault,

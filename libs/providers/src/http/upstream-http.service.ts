@@ -7,7 +7,7 @@ import { providerErrors } from '../provider.errors';
 
 export interface UpstreamRequest {
   readonly provider: string;
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly headers?: Record<string, string>;
   readonly json?: unknown;

@@ -1,7 +1,7 @@
-// Every Mesh answer is classified here, and only here (PROTOCOLS.md, "Mesh").
+// Every Mesh answer is classified here, and only here (Mesh's published OpenAPI and Link SDK types).
 import { jsonObject, retryAfterSeconds, stringField } from '../http/json-body';
 import type { UpstreamResponse } from '../http/upstream-http.service';
-import { providerErrors } from '../provider.errors';
+import { providerErrors, SecondFactorRequired } from '../provider.errors';
 
 export const MESH = 'mesh';
 const errors = providerErrors(MESH);
@@ -35,47 +35,106 @@ export function meshContent(response: UpstreamResponse): Record<string, unknown>
   return content as Record<string, unknown>;
 }
 
-export interface MeshRefreshedAccount {
+/** One account's tokens in a refresh answer. */
+/** An upstream word we may record as a code: short, and no room for a token or prose. */
+const UPSTREAM_CODE = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
+
+/** An answer whose envelope must say `ok` (DELETE /account carries no content). */
+export function meshStatusOk(response: UpstreamResponse): void {
+  const envelope = jsonObject(response);
+  const status = stringField(envelope, 'status');
+  if (response.status === 200 && status === 'ok') {
+    return;
+  }
+  if (response.status >= 400 && response.status < 500 && ![401, 429].includes(response.status)) {
+    // The upstream's own words for it (errorType, else status), never its message text.
+    const code = [stringField(envelope, 'errorType'), status].find(
+      (candidate) => candidate !== undefined && UPSTREAM_CODE.test(candidate),
+    );
+    throw errors.rejected(code ?? `http_${response.status}`, response.status);
+  }
+  meshContent(response);
+  throw errors.malformed('envelope');
+}
+
+export interface MeshAccountTokens {
+  readonly accountId: string | null;
+  readonly accountName: string | null;
   readonly accessToken: string;
   readonly refreshToken: string | null;
+}
+
+export interface MeshRefreshAnswer {
+  readonly accounts: readonly MeshAccountTokens[];
   readonly expiresInSeconds?: number;
   readonly refreshTokenExpiresInSeconds?: number;
 }
 
-/** A token/refresh answer: succeeded (with this account's tokens), or why not. */
-export function meshRefreshResult(
-  content: Record<string, unknown>,
-  accountId: string,
-): MeshRefreshedAccount {
+/**
+ * A token/refresh answer: succeeded (with its accounts' tokens), or why not. The accounts
+ * come from `brokerAccountTokens`, else from the deprecated top-level `accessToken`,
+ * `refreshToken` and `account` that older answers carry. `mfaRequired` throws
+ * SecondFactorRequired with the interim access token the second call must carry.
+ */
+export function meshRefreshAnswer(content: Record<string, unknown>): MeshRefreshAnswer {
   const status = stringField(content, 'status');
+  const accounts = accountsOf(content);
   if (status === 'failed') {
     throw errors.needsReauth('refresh_failed');
   }
   if (status === 'mfaRequired') {
-    throw errors.needsReauth('mfa_required');
+    const interim = accounts[0]?.accessToken;
+    if (!interim) {
+      throw errors.malformed('mfaRequired answer');
+    }
+    throw new SecondFactorRequired(MESH, interim);
   }
-  const tokens = Array.isArray(content.brokerAccountTokens)
-    ? (content.brokerAccountTokens as unknown[])
-    : [];
-  const entries = tokens.filter(
-    (entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null,
-  );
-  const mine =
-    entries.find(
-      (entry) =>
-        stringField(entry.account as Record<string, unknown> | undefined, 'accountId') ===
-        accountId,
-    ) ?? (entries.length === 1 ? entries[0] : undefined);
-  const accessToken = stringField(mine, 'accessToken');
-  if (status !== 'succeeded' || !accessToken) {
+  if (status !== 'succeeded' || accounts.length === 0) {
     throw errors.malformed('refresh answer');
   }
   return {
-    accessToken,
-    refreshToken: stringField(mine, 'refreshToken') ?? null,
+    accounts,
     expiresInSeconds: positive(content.expiresInSeconds),
     refreshTokenExpiresInSeconds: positive(content.refreshTokenExpiresInSeconds),
   };
+}
+
+/** This account's tokens in an answer: its own entry, or the only one. */
+export function tokensForAccount(answer: MeshRefreshAnswer, accountId: string): MeshAccountTokens {
+  const mine =
+    answer.accounts.find((entry) => entry.accountId === accountId) ??
+    (answer.accounts.length === 1 ? answer.accounts[0] : undefined);
+  if (!mine) {
+    throw errors.malformed('refresh answer (no tokens for this account)');
+  }
+  return mine;
+}
+
+function accountsOf(content: Record<string, unknown>): MeshAccountTokens[] {
+  const listed = Array.isArray(content.brokerAccountTokens)
+    ? (content.brokerAccountTokens as unknown[]).filter(
+        (entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null,
+      )
+    : [];
+  const entries = listed.length > 0 ? listed : [content];
+  return entries.flatMap((entry) => {
+    const accessToken = stringField(entry, 'accessToken');
+    if (!accessToken) {
+      return [];
+    }
+    const account =
+      typeof entry.account === 'object' && entry.account !== null
+        ? (entry.account as Record<string, unknown>)
+        : undefined;
+    return [
+      {
+        accountId: stringField(account, 'accountId') ?? null,
+        accountName: stringField(account, 'accountName') ?? null,
+        accessToken,
+        refreshToken: stringField(entry, 'refreshToken') ?? null,
+      },
+    ];
+  });
 }
 
 function positive(value: unknown): number | undefined {

@@ -1,22 +1,34 @@
 import { clientActor } from '@keyhouse/audit';
+import { KeyhouseConfig } from '@keyhouse/config';
 import { type Caller } from '@keyhouse/common';
+import { randomUUID } from 'node:crypto';
 import {
   AccessTokenReader,
+  type CredentialEntity,
   CredentialRepository,
   type CredentialView,
+  ON_DEMAND_REFRESHER,
+  type OnDemandRefresher,
+  PENDING_ACCOUNT_PREFIX,
   presentCredential,
   VaultError,
 } from '@keyhouse/vault';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
+import { assertReadableByDevelopmentKey } from '../development-cap';
 import { providerErrors } from '../provider.errors';
 import type { MeshAccessTokenEntry } from './dto/mesh.dto';
-import { parseIntegrationPayload } from './integration-payload';
+import {
+  type AccessTokenConnection,
+  type DelayedAuthGrant,
+  parseLinkPayload,
+} from './link-payload';
 import { MESH } from './mesh-answers';
 import { MeshClient, type LinkTokenOptions } from './mesh.client';
 import { MeshProvider } from './mesh.provider';
 
-const LINK_TOKEN_LIFETIME_SECONDS = 30 * 60;
+/** Mesh: use a link token within 10 minutes, once. */
+export const LINK_TOKEN_LIFETIME_SECONDS = 10 * 60;
 
 export interface MeshConnections {
   readonly accessTokens: MeshAccessTokenEntry[];
@@ -25,19 +37,23 @@ export interface MeshConnections {
 
 @Injectable()
 export class MeshConnectionsService {
+  private readonly logger = new Logger('MeshConnections');
+
   constructor(
+    private readonly config: KeyhouseConfig,
     private readonly client: MeshClient,
     private readonly provider: MeshProvider,
     private readonly issuer: CredentialIssuer,
     private readonly credentials: CredentialRepository,
     private readonly reader: AccessTokenReader,
+    @Optional() @Inject(ON_DEMAND_REFRESHER) private readonly refresher?: OnDemandRefresher,
   ) {}
 
   async createLinkToken(
     caller: Caller,
     userId: string,
     options: LinkTokenOptions,
-  ): Promise<{ linkToken: string }> {
+  ): Promise<{ linkToken: string; expiresAt: string }> {
     this.assertConfigured();
     const obtainedAt = new Date();
     const linkToken = await this.client.createLinkToken(userId, options);
@@ -50,39 +66,107 @@ export class MeshConnectionsService {
       actor: clientActor(caller),
       action: 'credential.issued',
     });
-    return { linkToken };
+    const expiresAt = new Date(obtainedAt.getTime() + LINK_TOKEN_LIFETIME_SECONDS * 1_000);
+    return { linkToken, expiresAt: expiresAt.toISOString() };
   }
 
-  /** One credential per connected account; reconnecting an account replaces its tokens. */
+  /**
+   * What onIntegrationConnected gave the page: one credential per connected account
+   * (reconnecting an account replaces its tokens), or a delayed-auth grant exchanged at once.
+   */
   async storeConnections(
     caller: Caller,
     userId: string,
     payload: Record<string, unknown>,
   ): Promise<{ items: CredentialView[] }> {
-    const connection = parseIntegrationPayload(payload);
+    const parsed = parseLinkPayload(payload);
+    const items =
+      parsed.kind === 'accessToken'
+        ? await this.storeAccounts(caller, userId, parsed.connection)
+        : await this.storeDelayedAuth(caller, userId, parsed.grant);
+    return { items: items.map(presentCredential) };
+  }
+
+  private async storeAccounts(
+    caller: Caller,
+    userId: string,
+    connection: AccessTokenConnection,
+  ): Promise<CredentialEntity[]> {
     const obtainedAt = new Date();
-    const items: CredentialView[] = [];
+    const stored: CredentialEntity[] = [];
     for (const account of connection.accounts) {
-      const credential = await this.issuer.issue(this.provider, {
-        owner: { team: caller.team, userId },
-        accountKey: account.accountId,
-        secrets: { accessToken: account.accessToken, refreshToken: account.refreshToken },
-        obtainedAt,
-        expiresInSeconds: account.accessToken === null ? null : connection.expiresInSeconds,
-        refreshTokenExpiresInSeconds:
-          account.refreshToken === null ? null : connection.refreshTokenExpiresInSeconds,
-        metadata: {
-          kind: 'account',
-          brokerType: connection.brokerType,
-          brokerName: connection.brokerName,
-          accountName: account.accountName,
-        },
-        actor: clientActor(caller),
-        action: 'credential.stored',
-      });
-      items.push(presentCredential(credential));
+      stored.push(
+        await this.issuer.issue(this.provider, {
+          owner: { team: caller.team, userId },
+          accountKey: account.accountId,
+          secrets: { accessToken: account.accessToken, refreshToken: account.refreshToken },
+          obtainedAt,
+          expiresInSeconds: connection.expiresInSeconds,
+          refreshTokenExpiresInSeconds:
+            account.refreshToken === null ? null : connection.refreshTokenExpiresInSeconds,
+          metadata: {
+            kind: 'account',
+            brokerType: connection.brokerType,
+            brokerName: connection.brokerName,
+            accountName: account.accountName,
+          },
+          actor: clientActor(caller),
+          action: 'credential.stored',
+        }),
+      );
     }
-    return { items };
+    return stored;
+  }
+
+  /**
+   * The refresh token is stored sealed first, as a pending credential due at once, so nothing
+   * is lost whatever happens next; then it is exchanged through the refresh engine (its lease,
+   * its single flight). If the exchange completes, the accounts it named are the answer (the
+   * pending row became the first of them); if not, the pending credential is, and the engine
+   * keeps exchanging it with backoff.
+   */
+  private async storeDelayedAuth(
+    caller: Caller,
+    userId: string,
+    grant: DelayedAuthGrant,
+  ): Promise<CredentialEntity[]> {
+    const owner = { team: caller.team, userId };
+    const obtainedAt = new Date();
+    const pending = await this.issuer.issue(this.provider, {
+      owner,
+      // Exchanged right below; the scheduler steps in only if this process never gets to it.
+      refreshAt: new Date(obtainedAt.getTime() + this.config.refresh.leaseSeconds * 1_000),
+      accountKey: `${PENDING_ACCOUNT_PREFIX}${randomUUID()}`,
+      secrets: { accessToken: null, refreshToken: grant.refreshToken },
+      obtainedAt,
+      expiresInSeconds: null,
+      refreshTokenExpiresInSeconds: grant.refreshTokenExpiresInSeconds,
+      metadata: {
+        kind: 'delayed_auth',
+        brokerType: grant.brokerType,
+        brokerName: grant.brokerName,
+      },
+      actor: clientActor(caller),
+      action: 'credential.stored',
+    });
+    if (this.refresher) {
+      try {
+        await this.refresher.refreshNow(pending, clientActor(caller));
+      } catch (error) {
+        // Stored and due: the scheduler takes it from here. The answer shows its state.
+        this.logger.warn(
+          { err: error, credentialId: pending.id.slice(0, 8) },
+          'delayed-auth exchange did not complete; it stays pending',
+        );
+      }
+    }
+    const current = await this.credentials.findForTeam(caller.team, pending.id);
+    if (current && current.status !== 'revoked' && current.metadata.kind === 'delayed_auth') {
+      return [current];
+    }
+    // Exchanged: the accounts it named (the pending row is now the first of them).
+    const accounts = await this.credentials.listLiveForOwner(owner, MESH);
+    return accounts.filter((credential) => credential.metadata.delayedAuthId === pending.id);
   }
 
   /** The user's connections, and the access tokens of the active ones, ready for Mesh Link. */
@@ -91,9 +175,13 @@ export class MeshConnectionsService {
       await this.credentials.listLiveForOwner({ team: caller.team, userId }, MESH)
     ).filter((credential) => credential.accountKey !== '');
     const accessTokens: MeshAccessTokenEntry[] = [];
-    for (const credential of accounts.filter((account) => account.status === 'active')) {
+    const ready = accounts.filter(
+      (account) => account.status === 'active' && account.metadata.kind === 'account',
+    );
+    for (const credential of ready) {
       try {
-        const { accessToken } = await this.reader.read(credential, clientActor(caller));
+        const { accessToken, expiresAt } = await this.reader.read(credential, clientActor(caller));
+        assertReadableByDevelopmentKey(caller, MESH, expiresAt);
         accessTokens.push({
           accessToken,
           brokerType: String(credential.metadata.brokerType),

@@ -3,7 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { stringField } from '../http/json-body';
 import { UpstreamHttp } from '../http/upstream-http.service';
 import { providerErrors } from '../provider.errors';
-import { MESH, type MeshRefreshedAccount, meshContent, meshRefreshResult } from './mesh-answers';
+import {
+  MESH,
+  type MeshRefreshAnswer,
+  meshContent,
+  meshRefreshAnswer,
+  meshStatusOk,
+} from './mesh-answers';
 
 export interface LinkTokenOptions {
   readonly integrationId?: string;
@@ -11,12 +17,21 @@ export interface LinkTokenOptions {
 }
 
 export interface MeshRefreshCall {
-  readonly accountId: string;
   readonly brokerType: string;
   readonly refreshToken: string;
+  /** Sent where the institution needs it (see ACCESS_TOKEN_BROKERS) or with an mfaCode. */
   readonly accessToken: string | null;
   readonly createNewRefreshToken: boolean;
+  /** The user's one-time code, for the second call after `mfaRequired`. */
+  readonly mfaCode?: string;
 }
+
+/**
+ * Institutions whose refresh needs the current access token too: WeBull on every refresh,
+ * Vanguard (Mesh's OpenAPI: "currently required by WeBull and Vanguard"). Others are not
+ * sent it, so a token travels only where the protocol asks for it.
+ */
+const ACCESS_TOKEN_BROKERS: ReadonlySet<string> = new Set(['weBull', 'vanguard']);
 
 /** Mesh's wire format: X-Client-Id / X-Client-Secret headers, JSON, envelope answers. */
 @Injectable()
@@ -49,7 +64,10 @@ export class MeshClient {
   }
 
   /** Presents the refresh token once: never retried here (Mesh refresh tokens work once). */
-  async refresh(call: MeshRefreshCall): Promise<MeshRefreshedAccount> {
+  async refresh(call: MeshRefreshCall): Promise<MeshRefreshAnswer> {
+    const sendsAccessToken =
+      call.accessToken !== null &&
+      (call.mfaCode !== undefined || ACCESS_TOKEN_BROKERS.has(call.brokerType));
     const response = await this.http.send({
       provider: MESH,
       method: 'POST',
@@ -57,14 +75,31 @@ export class MeshClient {
       headers: this.headers(),
       json: {
         refreshToken: call.refreshToken,
-        // The field is `type`, not `brokerType` (PROTOCOLS.md).
+        // The field is `type`, not `brokerType`.
         type: call.brokerType,
         ...(call.createNewRefreshToken ? { createNewRefreshToken: true } : {}),
-        ...(call.accessToken ? { accessToken: call.accessToken } : {}),
+        ...(sendsAccessToken ? { accessToken: call.accessToken } : {}),
+        ...(call.mfaCode !== undefined ? { mfaCode: call.mfaCode } : {}),
       },
       idempotent: false,
     });
-    return meshRefreshResult(meshContent(response), call.accountId);
+    return meshRefreshAnswer(meshContent(response));
+  }
+
+  /**
+   * DELETE /api/v1/account: Mesh removes the connection and erases its data. Sent once:
+   * a retry after a lost answer would meet a connection that is already gone.
+   */
+  async deleteAccount(accessToken: string, brokerType: string): Promise<void> {
+    const response = await this.http.send({
+      provider: MESH,
+      method: 'DELETE',
+      url: `${this.config.providers.mesh.baseUrl}/api/v1/account`,
+      headers: this.headers(),
+      json: { authToken: accessToken, type: brokerType },
+      idempotent: false,
+    });
+    meshStatusOk(response);
   }
 
   private headers(): Record<string, string> {

@@ -28,12 +28,14 @@ export class MeshController {
   @HttpCode(200)
   @RequireScope('tokens:issue')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'A Mesh Link token for one of your users (single use, 30 minutes)' })
+  @ApiOperation({
+    summary: 'A Mesh Link token for one of your users (single use, within 10 minutes)',
+  })
   @ApiOkResponse({ type: LinkTokenResponse })
   linkToken(
     @CurrentCaller() caller: Caller,
     @Body() body: CreateLinkTokenDto,
-  ): Promise<{ linkToken: string }> {
+  ): Promise<LinkTokenResponse> {
     const { userId, ...options } = body;
     return this.mesh.createLinkToken(caller, userId, options);
   }
@@ -42,7 +44,7 @@ export class MeshController {
   @RequireScope('credentials:write')
   @ApiOperation({
     summary:
-      "Store what Mesh Link's onIntegrationConnected gave the page: one credential per account",
+      "Store what Mesh Link's onIntegrationConnected gave the page: one credential per account; a delayed-auth grant is exchanged at once",
   })
   @ApiCreatedResponse({ description: '{ items: credential[] }' })
   store(

@@ -3,10 +3,14 @@ import type { Caller } from '@keyhouse/common';
 import { CredentialRepository, CredentialVault } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
+import { refuseDevelopmentKey } from '../development-cap';
 import { providerErrors } from '../provider.errors';
 import type { ParticipantTokenResponse } from './dto/mydatahelps.dto';
 import { MYDATAHELPS } from './mydatahelps-answers';
 import { MyDataHelpsProvider } from './mydatahelps.provider';
+
+/** What MyDataHelps is seen to issue (its own stubs say 6 h); it publishes no way to ask for less. */
+const TYPICAL_PARTICIPANT_TOKEN_SECONDS = 21_600;
 
 @Injectable()
 export class MyDataHelpsParticipantsService {
@@ -22,9 +26,12 @@ export class MyDataHelpsParticipantsService {
    * asks again on every tokenWillExpire); otherwise a new one, stored in the same row.
    */
   async participantToken(caller: Caller, participantId: string): Promise<ParticipantTokenResponse> {
+    // Decided before anything is sent or stored (see development-cap.ts).
+    refuseDevelopmentKey(caller, MYDATAHELPS, TYPICAL_PARTICIPANT_TOKEN_SECONDS);
     if (!this.provider.isConfigured()) {
       throw providerErrors(MYDATAHELPS).notConfigured();
     }
+    const baseUrl = this.provider.sdkBaseUrl;
     const owner = { team: caller.team, userId: participantId };
     const stored = await this.credentials.findLiveForAccount(owner, MYDATAHELPS, participantId);
     if (stored && this.provider.isReusable(stored, new Date())) {
@@ -34,7 +41,7 @@ export class MyDataHelpsParticipantsService {
         clientActor(caller),
       );
       if (expiresAt !== null) {
-        return present(accessToken, expiresAt);
+        return present(accessToken, expiresAt, baseUrl);
       }
     }
     const obtainedAt = new Date();
@@ -52,15 +59,23 @@ export class MyDataHelpsParticipantsService {
     return present(
       token.accessToken,
       new Date(obtainedAt.getTime() + token.expiresInSeconds * 1_000),
+      baseUrl,
     );
   }
 }
 
-function present(accessToken: string, expiresAt: Date): ParticipantTokenResponse {
+/**
+ * `sdkToken` and `baseUrl` are the two arguments of the browser SDK's
+ * `MyDataHelps.setParticipantAccessToken`, ready to pass straight through.
+ */
+function present(accessToken: string, expiresAt: Date, baseUrl: string): ParticipantTokenResponse {
+  const expiresIn = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1_000));
   return {
     accessToken,
     tokenType: 'Bearer',
-    expiresIn: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1_000)),
+    expiresIn,
     expiresAt: expiresAt.toISOString(),
+    sdkToken: { access_token: accessToken, expires_in: expiresIn, token_type: 'Bearer' },
+    baseUrl,
   };
 }

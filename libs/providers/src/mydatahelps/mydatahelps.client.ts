@@ -17,7 +17,7 @@ const DELEGATED_PARTICIPANT_CLIENT_SECRET = 'secret';
 const SCOPE = 'api';
 
 /**
- * MyDataHelps' wire format: both grants at the one token URL, form-encoded (PROTOCOLS.md).
+ * MyDataHelps' wire format: both grants at the one token URL, form-encoded.
  * Configuration: baseUrl is the FULL token URL, clientId the service account, clientSecret
  * its PEM private key.
  */
@@ -27,6 +27,10 @@ export class MyDataHelpsClient {
     private readonly config: KeyhouseConfig,
     private readonly http: UpstreamHttp,
   ) {}
+
+  get sdkBaseUrl(): string {
+    return `${new URL(this.config.providers.myDataHelps.baseUrl).origin}/`;
+  }
 
   isConfigured(): boolean {
     const { clientId, clientSecret } = this.config.providers.myDataHelps;

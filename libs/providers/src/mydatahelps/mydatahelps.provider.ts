@@ -51,6 +51,11 @@ export class MyDataHelpsProvider implements TokenProvider {
     return this.client.isConfigured();
   }
 
+  /** The MyDataHelps origin of the token URL, with a trailing slash (the SDK's base URL). */
+  get sdkBaseUrl(): string {
+    return this.client.sdkBaseUrl;
+  }
+
   /** Asking again needs no user and no refresh token: any live credential can be renewed. */
   canRefresh(credential: CredentialEntity): boolean {
     return credential.status !== 'revoked';

@@ -2,6 +2,7 @@ import { clientActor } from '@keyhouse/audit';
 import { type Caller } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
+import { assertWithinDevelopmentCap } from '../development-cap';
 import { jwtLifetimeSeconds } from '../jwt-expiry';
 import { providerErrors } from '../provider.errors';
 import type { ConnectTokenResponse } from './dto/tpa-stream.dto';
@@ -9,7 +10,7 @@ import { TPA_STREAM } from './tpa-stream-answers';
 import { TpaStreamClient } from './tpa-stream.client';
 import { TpaStreamProvider } from './tpa-stream.provider';
 
-/** PROTOCOLS.md: the token's claims are not published; read `exp` if it has one, else one hour. */
+/** TPA Stream publishes neither the token's claims nor its algorithm: read `exp` if it has one, else one hour. */
 const DEFAULT_LIFETIME_SECONDS = 3_600;
 
 @Injectable()
@@ -32,6 +33,8 @@ export class TpaStreamTokensService {
     const connectAccessToken = await this.client.createConnectToken();
     const expiresInSeconds =
       jwtLifetimeSeconds(connectAccessToken, obtainedAt) ?? DEFAULT_LIFETIME_SECONDS;
+    // One hour by the protocol, within the cap; a longer one is dropped unused, never stored.
+    assertWithinDevelopmentCap(caller, TPA_STREAM, expiresInSeconds);
     await this.issuer.issue(this.provider, {
       owner: { team: caller.team, userId },
       secrets: { accessToken: connectAccessToken, refreshToken: null },

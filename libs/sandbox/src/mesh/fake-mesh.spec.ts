@@ -30,7 +30,7 @@ describe('FakeMesh', () => {
     });
   const refresh = (body: object, init?: RequestInit) => post('/api/v1/token/refresh', body, init);
   const connected = (options: Parameters<FakeMesh['connectAccount']>[0] = {}) => {
-    const payload = fake.connectAccount(options);
+    const payload = fake.connectAccount({ needsMfa: false, ...options });
     const token = payload.accountTokens[0];
     return { payload, accessToken: token.accessToken, refreshToken: token.refreshToken! };
   };
@@ -84,43 +84,196 @@ describe('FakeMesh', () => {
     );
   });
 
-  it('finishes a Link session when its page is opened (sandbox), once', async () => {
+  it('finishes a Link session when its page is opened (sandbox), once, as a LinkPayload', async () => {
     const response = await post('/api/v1/linktoken', { userId: 'user-2' });
     const linkUrl = Buffer.from((await jsonOf(response)).content.linkToken, 'base64').toString();
     const opened = await fetch(linkUrl);
     expect(opened.status).toBe(200);
-    const payload = (await opened.json()) as {
-      accountTokens: { accessToken: string; refreshToken: string }[];
-      brokerType: string;
-    };
-    expect(payload.accountTokens).toHaveLength(1);
-    expect(fake.isAccessTokenValid(payload.accountTokens[0].accessToken)).toBe(true);
-    expect(fake.isRefreshTokenLive(payload.accountTokens[0].refreshToken)).toBe(true);
+    const payload = await jsonOf(opened);
+    expect(Object.keys(payload)).toEqual(['accessToken']);
+    const [token] = payload.accessToken.accountTokens;
+    expect(fake.isAccessTokenValid(token.accessToken)).toBe(true);
+    expect(fake.isRefreshTokenLive(token.refreshToken)).toBe(true);
     expect((await fetch(linkUrl)).status).toBe(410);
     expect((await fetch(`${url}/sandbox/link?session=unknown`)).status).toBe(404);
   });
 
-  it('hands out the onIntegrationConnected payload', () => {
-    const payload = fake.connectAccount({ accounts: 2, refreshTokenExpiresInSeconds: 600 });
+  it('answers the Link page with a delayed-auth LinkPayload for flow=delayedAuth', async () => {
+    const response = await post('/api/v1/linktoken', { userId: 'user-3' });
+    const linkUrl = Buffer.from((await jsonOf(response)).content.linkToken, 'base64').toString();
+    const payload = await jsonOf(await fetch(`${linkUrl}&flow=delayedAuth&broker=vanguard`));
     expect(payload).toEqual({
-      accountTokens: [1, 2].map(() => ({
-        account: expect.objectContaining({
-          accountId: expect.any(String),
-          accountName: expect.any(String),
-        }),
-        accessToken: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
+      delayedAuth: {
+        brokerType: 'vanguard',
         refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
-        tokenId: expect.any(String),
-      })),
-      brokerType: 'robinhood',
-      brokerName: 'Robinhood',
-      brokerBrandInfo: expect.objectContaining({ brokerLogo: expect.any(String) }),
-      expiresInSeconds: 3600,
-      refreshTokenExpiresInSeconds: 600,
+        brokerName: 'Vanguard',
+        brokerBrandInfo: { brokerLogo: expect.any(String) },
+      },
+    });
+  });
+
+  it('lets a link token be used within 10 minutes only', async () => {
+    const first = (await jsonOf(await post('/api/v1/linktoken', { userId: 'u' }))).content;
+    const second = (await jsonOf(await post('/api/v1/linktoken', { userId: 'u' }))).content;
+    clock += 10 * 60_000 - 1;
+    expect(fake.connectAccount({ linkToken: first.linkToken }).accountTokens).toHaveLength(1);
+    clock += 2;
+    expect(() => fake.connectAccount({ linkToken: second.linkToken })).toThrow(/expired/);
+  });
+
+  it("hands out the onIntegrationConnected payload in the SDK's shapes", () => {
+    const link = fake.linkPayload({ accounts: 2, refreshTokenExpiresInSeconds: 600 });
+    expect(link).toEqual({
+      accessToken: {
+        accountTokens: [1, 2].map(() => ({
+          account: {
+            accountId: expect.any(String),
+            accountName: expect.any(String),
+            fund: expect.any(Number),
+            cash: expect.any(Number),
+            isReconnected: false,
+          },
+          accessToken: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
+          refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
+          tokenId: expect.any(String),
+        })),
+        brokerBrandInfo: expect.objectContaining({ brokerLogo: expect.any(String) }),
+        expiresInSeconds: 3600,
+        refreshTokenExpiresInSeconds: 600,
+        brokerType: 'robinhood',
+        brokerName: 'Robinhood',
+      },
     });
     const plain = fake.connectAccount({ withRefreshToken: false, expiresInSeconds: null });
     expect(plain.accountTokens[0].refreshToken).toBeUndefined();
     expect('expiresInSeconds' in plain).toBe(false);
+  });
+
+  it("names a delayed-auth grant's accounts on its first refresh, then refuses the grant", async () => {
+    const { delayedAuth } = fake.connectDelayed({ accounts: 2, refreshTokenExpiresInSeconds: 900 });
+    expect(delayedAuth).toEqual({
+      refreshTokenExpiresInSeconds: 900,
+      brokerType: 'robinhood',
+      refreshToken: expect.any(String),
+      brokerName: 'Robinhood',
+      brokerBrandInfo: { brokerLogo: expect.any(String) },
+    });
+    const answer = await refresh({ refreshToken: delayedAuth.refreshToken, type: 'robinhood' });
+    expect(answer.status).toBe(200);
+    // Mesh's OpenAPI example, with the accounts a delayed-auth grant names.
+    expect(await jsonOf(answer)).toEqual({
+      status: 'ok',
+      message: '',
+      displayMessage: null,
+      errorType: '',
+      content: {
+        status: 'succeeded',
+        expiresInSeconds: 3600,
+        refreshTokenExpiresInSeconds: 900,
+        brokerAccountTokens: [1, 2].map(() => ({
+          account: expect.objectContaining({ accountId: expect.any(String) }),
+          accessToken: expect.any(String),
+          refreshToken: expect.any(String),
+        })),
+      },
+    });
+    await expectBadRequest(
+      await refresh({ refreshToken: delayedAuth.refreshToken, type: 'robinhood' }),
+      /^Unauthorized token$/,
+    );
+  });
+
+  it('answers mfaRequired (Vanguard), then takes the code with the interim access token', async () => {
+    const { refreshToken } = connected({ brokerType: 'vanguard', needsMfa: true });
+    const first = await jsonOf(await refresh({ refreshToken, type: 'vanguard' }));
+    expect(first.content).toEqual({
+      status: 'mfaRequired',
+      brokerAccountTokens: [{ accessToken: expect.any(String) }],
+    });
+    const interim = first.content.brokerAccountTokens[0].accessToken;
+    expect(fake.isRefreshTokenLive(refreshToken)).toBe(true);
+    await expectBadRequest(
+      await refresh({ refreshToken, type: 'vanguard', mfaCode: fake.mfaCode }),
+      /mfaRequired/,
+    );
+    const wrong = await jsonOf(
+      await refresh({ refreshToken, type: 'vanguard', mfaCode: '000000', accessToken: interim }),
+    );
+    expect(wrong.content).toEqual({ status: 'failed', errorMessage: 'Invalid MFA code' });
+    const right = await jsonOf(
+      await refresh({ refreshToken, type: 'vanguard', mfaCode: '123456', accessToken: interim }),
+    );
+    expect(right.content).toMatchObject({
+      status: 'succeeded',
+      brokerAccountTokens: [{ accessToken: expect.any(String), refreshToken: expect.any(String) }],
+    });
+    expect(fake.isRefreshTokenLive(refreshToken)).toBe(false);
+    expect(fake.refreshCount).toBe(1);
+  });
+
+  it('wants the access token on every WeBull refresh', async () => {
+    const { accessToken, refreshToken } = connected({ brokerType: 'weBull' });
+    await expectBadRequest(
+      await refresh({ refreshToken, type: 'weBull' }),
+      'accessToken is required for weBull',
+    );
+    const answer = await jsonOf(await refresh({ refreshToken, type: 'weBull', accessToken }));
+    expect(answer.content.status).toBe('succeeded');
+  });
+
+  it('answers some brokers (alpaca) in the deprecated top-level fields only', async () => {
+    const { payload, refreshToken } = connected({ brokerType: 'alpaca' });
+    const answer = await jsonOf(await refresh({ refreshToken, type: 'alpaca' }));
+    expect(answer.content).toEqual({
+      status: 'succeeded',
+      expiresInSeconds: 3600,
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      account: payload.accountTokens[0].account,
+    });
+    const both = connected({ answers: 'both' });
+    const mixed = await jsonOf(
+      await refresh({ refreshToken: both.refreshToken, type: 'robinhood' }),
+    );
+    expect(mixed.content.accessToken).toBe(mixed.content.brokerAccountTokens[0].accessToken);
+  });
+
+  it('deletes an account (DELETE /api/v1/account): its tokens are refused from then on', async () => {
+    const { accessToken, refreshToken } = connected();
+    const del = (body: object) =>
+      fetch(`${url}/api/v1/account`, {
+        method: 'DELETE',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Client-Id': fake.clientId,
+          'X-Client-Secret': fake.clientSecret,
+        },
+        body: JSON.stringify(body),
+      });
+    await expectBadRequest(await del({ type: 'robinhood' }), 'authToken is required');
+    await expectBadRequest(await del({ authToken: accessToken, type: 'coinbase' }), /type/);
+    const deleted = await del({ authToken: accessToken, type: 'robinhood' });
+    expect(deleted.status).toBe(200);
+    expect(await jsonOf(deleted)).toEqual({
+      status: 'ok',
+      message: '',
+      displayMessage: null,
+      errorType: '',
+    });
+    expect(fake.deletedAccountCount).toBe(1);
+    expect(fake.isAccessTokenValid(accessToken)).toBe(false);
+    const refused = await refresh({ refreshToken, type: 'robinhood' });
+    expect(await jsonOf(refused)).toEqual({
+      status: 'badRequest',
+      message: 'Unauthorized token',
+      displayMessage: 'Unauthorized token',
+      errorType: 'badRequest',
+      content: null,
+    });
+    await expectBadRequest(
+      await del({ authToken: accessToken, type: 'robinhood' }),
+      'Unauthorized token',
+    );
   });
 
   it('rotates the refresh token, and a reused one is an "Unauthorized token"', async () => {

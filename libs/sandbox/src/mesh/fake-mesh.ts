@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { secretsMatch } from '../common/constant-time';
-import type { FakeOptions, FakeRequest, FakeResponse, Route } from '../common/fake-http';
+import type { FakeRequest, FakeResponse, Route } from '../common/fake-http';
 import { FakeServer } from '../common/fake-server';
 import { isUuid, opaqueToken } from '../common/random-token';
 import {
@@ -9,10 +9,20 @@ import {
   type JsonObject,
   parseJsonObject,
 } from '../common/request-body';
-import { MeshConnections } from './mesh-connections';
-import { meshError, meshOk } from './mesh-envelope';
-import type { IntegrationConnectedPayload, MeshAccountToken } from './mesh-payloads';
-import { parseRefreshRequest } from './refresh-request';
+import {
+  BROKER_NAMES,
+  brokerNameOf,
+  type ConnectAccountOptions,
+  type FakeMeshOptions,
+  LOGO,
+  MESH_SANDBOX_MFA_CODE,
+  pick,
+} from './fake-mesh-options';
+import { LinkTokens } from './link-tokens';
+import { MeshConnections, type NewConnection } from './mesh-connections';
+import { meshError, meshOk, meshOkWithoutContent } from './mesh-envelope';
+import type { DelayedAuthPayload, IntegrationConnectedPayload, LinkPayload } from './mesh-payloads';
+import { parseDeleteAccountRequest, parseRefreshRequest } from './refresh-request';
 
 export const MESH_LINK_TOKEN_PATH = '/api/v1/linktoken';
 /**
@@ -21,41 +31,13 @@ export const MESH_LINK_TOKEN_PATH = '/api/v1/linktoken';
  */
 export const MESH_SANDBOX_LINK_PATH = '/sandbox/link';
 export const MESH_REFRESH_PATH = '/api/v1/token/refresh';
-
-const LINK_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
-const LOGO = 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=';
-
-export interface FakeMeshOptions extends FakeOptions {
-  readonly clientId?: string;
-  readonly clientSecret?: string;
-  /** Brokers whose refresh tokens survive a refresh (Mesh returns none unless asked). */
-  readonly reusableRefreshTokenBrokers?: readonly string[];
-  /** Default `expiresInSeconds` of connected accounts. */
-  readonly accessTokenLifetimeSeconds?: number;
-  /** Default `refreshTokenExpiresInSeconds`; omitted, refresh tokens do not expire. */
-  readonly refreshTokenLifetimeSeconds?: number;
-}
-
-export interface ConnectAccountOptions {
-  readonly userId?: string;
-  /** A link token from POST /linktoken: it must be live, and is used up. */
-  readonly linkToken?: string;
-  readonly brokerType?: string;
-  readonly brokerName?: string;
-  readonly accounts?: number;
-  /** null leaves the field out (a token that does not expire). */
-  readonly expiresInSeconds?: number | null;
-  readonly refreshTokenExpiresInSeconds?: number | null;
-  /** Lifetime of the access tokens later refreshes hand out (default: `expiresInSeconds`). */
-  readonly refreshedExpiresInSeconds?: number;
-  readonly withRefreshToken?: boolean;
-}
-
-interface LinkToken {
-  readonly userId: string;
-  readonly expiresAt: number;
-  used: boolean;
-}
+export const MESH_ACCOUNT_PATH = '/api/v1/account';
+export { MESH_LINK_TOKEN_LIFETIME_SECONDS } from './link-tokens';
+export {
+  type ConnectAccountOptions,
+  type FakeMeshOptions,
+  MESH_SANDBOX_MFA_CODE,
+} from './fake-mesh-options';
 
 /** Mesh's integration API: link tokens, and refreshing the tokens a Link session produced. */
 export class FakeMesh extends FakeServer {
@@ -64,12 +46,16 @@ export class FakeMesh extends FakeServer {
   linkTokenCount = 0;
   /** Successful refreshes. */
   refreshCount = 0;
+  /** Accounts removed through DELETE /api/v1/account. */
+  deletedAccountCount = 0;
   private readonly accessTokenLifetimeSeconds: number;
   private readonly refreshTokenLifetimeSeconds?: number;
   private readonly connections: MeshConnections;
-  private readonly linkTokens = new Map<string, LinkToken>();
-  private readonly linkSessions = new Map<string, string>();
+  private readonly linkTokens = new LinkTokens();
   private readonly presented = new Map<string, number>();
+  private readonly mfaBrokers: ReadonlySet<string>;
+  private readonly deprecatedAnswerBrokers: ReadonlySet<string>;
+  readonly mfaCode: string;
 
   constructor(options: FakeMeshOptions = {}) {
     super('FakeMesh', options);
@@ -77,47 +63,62 @@ export class FakeMesh extends FakeServer {
     this.clientSecret = options.clientSecret ?? 'sandbox-mesh-client-secret';
     this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3600;
     this.refreshTokenLifetimeSeconds = options.refreshTokenLifetimeSeconds;
-    this.connections = new MeshConnections(new Set(options.reusableRefreshTokenBrokers ?? []));
+    this.mfaCode = options.mfaCode ?? MESH_SANDBOX_MFA_CODE;
+    this.mfaBrokers = new Set(options.mfaBrokers ?? ['vanguard']);
+    this.deprecatedAnswerBrokers = new Set(options.deprecatedAnswerBrokers ?? ['alpaca']);
+    this.connections = new MeshConnections(
+      new Set(options.reusableRefreshTokenBrokers ?? []),
+      this.mfaCode,
+    );
   }
 
-  /** Simulates a user finishing Mesh Link; returns the `onIntegrationConnected` payload. */
+  /**
+   * Simulates a user finishing Mesh Link with an access-token flow: returns the
+   * `accessToken` half of the LinkPayload (the SDK's AccessTokenPayload).
+   */
   connectAccount(options: ConnectAccountOptions = {}): IntegrationConnectedPayload {
-    const userId = this.takeLinkUser(options) ?? options.userId ?? `sandbox-user-${opaqueToken(6)}`;
-    const brokerType = options.brokerType ?? 'robinhood';
-    const brokerName = options.brokerName ?? 'Robinhood';
-    const expiresInSeconds = pick(options.expiresInSeconds, this.accessTokenLifetimeSeconds);
-    const refreshTokenExpiresInSeconds = pick(
-      options.refreshTokenExpiresInSeconds,
-      this.refreshTokenLifetimeSeconds,
-    );
-    const accountTokens: MeshAccountToken[] = [];
-    for (let index = 0; index < (options.accounts ?? 1); index += 1) {
-      const account = {
-        accountId: randomUUID(),
-        accountName: `${brokerName} Individual ${index + 1}`,
-        fund: 1000 * (index + 1),
-        cash: 250 * (index + 1),
-        isReconnected: false,
-      };
-      const spec = {
-        userId,
-        brokerType,
-        account,
-        expiresInSeconds,
-        refreshedExpiresInSeconds: options.refreshedExpiresInSeconds,
-        refreshTokenExpiresInSeconds,
-        withRefreshToken: options.withRefreshToken ?? true,
-      };
-      accountTokens.push(this.connections.connect(spec, this.now()));
-    }
+    const spec = this.connectionSpec(options);
+    const accountTokens = this.connections.connect(spec, this.now());
     return {
       accountTokens,
-      brokerType,
-      brokerName,
       brokerBrandInfo: { brokerLogo: LOGO, brokerPrimaryColor: '#00C805' },
-      ...(expiresInSeconds !== undefined && { expiresInSeconds }),
-      ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds }),
+      ...(spec.expiresInSeconds !== undefined && { expiresInSeconds: spec.expiresInSeconds }),
+      ...(spec.refreshTokenExpiresInSeconds !== undefined && {
+        refreshTokenExpiresInSeconds: spec.refreshTokenExpiresInSeconds,
+      }),
+      brokerType: spec.brokerType,
+      brokerName: options.brokerName ?? brokerNameOf(spec.brokerType),
     };
+  }
+
+  /** The whole LinkPayload `onIntegrationConnected` hands the page: `{accessToken: ...}`. */
+  linkPayload(options: ConnectAccountOptions = {}): LinkPayload {
+    return { accessToken: this.connectAccount(options) };
+  }
+
+  /**
+   * Simulates a user finishing Mesh Link with delayed auth: `{delayedAuth: ...}`, a refresh
+   * token whose first refresh names the accounts (and their tokens).
+   */
+  connectDelayed(options: ConnectAccountOptions = {}): { delayedAuth: DelayedAuthPayload } {
+    const spec = this.connectionSpec(options);
+    const refreshToken = this.connections.connectDelayed(spec, this.now());
+    return {
+      delayedAuth: {
+        ...(spec.refreshTokenExpiresInSeconds !== undefined && {
+          refreshTokenExpiresInSeconds: spec.refreshTokenExpiresInSeconds,
+        }),
+        brokerType: spec.brokerType,
+        refreshToken,
+        brokerName: options.brokerName ?? brokerNameOf(spec.brokerType),
+        brokerBrandInfo: { brokerLogo: LOGO },
+      },
+    };
+  }
+
+  /** The next refresh of this token answers `mfaRequired` until a call carries the code. */
+  requireMfa(refreshToken: string): void {
+    this.connections.requireMfa(refreshToken);
   }
 
   /** How many times this refresh token reached /token/refresh, faults and failures included. */
@@ -147,6 +148,39 @@ export class FakeMesh extends FakeServer {
     return this.connections.isRefreshTokenLive(refreshToken, this.now());
   }
 
+  private connectionSpec(options: ConnectAccountOptions): NewConnection {
+    const linkUser =
+      options.linkToken === undefined
+        ? undefined
+        : this.linkTokens.take(options.linkToken, this.now());
+    const userId = linkUser ?? options.userId ?? `sandbox-user-${opaqueToken(6)}`;
+    const brokerType = options.brokerType ?? 'robinhood';
+    const brokerName = options.brokerName ?? brokerNameOf(brokerType);
+    const accounts = Array.from({ length: options.accounts ?? 1 }, (_, index) => ({
+      accountId: randomUUID(),
+      accountName: `${brokerName} Individual ${index + 1}`,
+      fund: 1000 * (index + 1),
+      cash: 250 * (index + 1),
+      isReconnected: false,
+    }));
+    return {
+      userId,
+      brokerType,
+      accounts,
+      expiresInSeconds: pick(options.expiresInSeconds, this.accessTokenLifetimeSeconds),
+      refreshedExpiresInSeconds: options.refreshedExpiresInSeconds,
+      refreshTokenExpiresInSeconds: pick(
+        options.refreshTokenExpiresInSeconds,
+        this.refreshTokenLifetimeSeconds,
+      ),
+      withRefreshToken: options.withRefreshToken ?? true,
+      needsMfa: options.needsMfa ?? this.mfaBrokers.has(brokerType),
+      answers:
+        options.answers ??
+        (this.deprecatedAnswerBrokers.has(brokerType) ? 'deprecated' : 'current'),
+    };
+  }
+
   protected override routes(): readonly Route[] {
     return [
       {
@@ -157,7 +191,11 @@ export class FakeMesh extends FakeServer {
         path: MESH_REFRESH_PATH,
         methods: { POST: (r) => this.withBody(r, (body) => this.refresh(body)) },
       },
-      { path: MESH_SANDBOX_LINK_PATH, methods: { GET: (r) => this.completeLink(r.query.session) } },
+      {
+        path: MESH_ACCOUNT_PATH,
+        methods: { DELETE: (r) => this.withBody(r, (body) => this.deleteAccount(body)) },
+      },
+      { path: MESH_SANDBOX_LINK_PATH, methods: { GET: (r) => this.completeLink(r.query) } },
     ];
   }
 
@@ -179,6 +217,7 @@ export class FakeMesh extends FakeServer {
   protected override resetCounters(): void {
     this.linkTokenCount = 0;
     this.refreshCount = 0;
+    this.deletedAccountCount = 0;
     this.presented.clear();
   }
 
@@ -212,29 +251,49 @@ export class FakeMesh extends FakeServer {
     if (restrict !== undefined && typeof restrict !== 'boolean') {
       return meshError(400, 'restrictMultipleAccounts must be a boolean');
     }
-    const session = randomUUID();
-    const url = `${this.baseUrl}${MESH_SANDBOX_LINK_PATH}?session=${session}&auth_code=${opaqueToken(24)}`;
-    const linkToken = Buffer.from(url).toString('base64');
-    this.linkSessions.set(session, linkToken);
-    this.linkTokens.set(linkToken, {
-      userId: body.userId,
-      expiresAt: this.now() + LINK_TOKEN_LIFETIME_MS,
-      used: false,
-    });
+    const pageUrl = `${this.baseUrl}${MESH_SANDBOX_LINK_PATH}`;
+    const linkToken = this.linkTokens.create(body.userId, pageUrl, this.now());
     this.linkTokenCount += 1;
     return meshOk({ linkToken });
   }
 
-  /** The user "finishes" Link: one connected account, tokens the fake will accept. */
-  private completeLink(session: string | undefined): FakeResponse {
-    const linkToken = session === undefined ? undefined : this.linkSessions.get(session);
+  /**
+   * The user "finishes" Link: the LinkPayload onIntegrationConnected would hand the page.
+   * `broker` picks the institution (vanguard asks for MFA, alpaca answers refreshes in the
+   * deprecated fields); `flow=delayedAuth` answers with a delayed-auth grant instead.
+   */
+  private completeLink(query: Readonly<Record<string, string>>): FakeResponse {
+    const linkToken = this.linkTokens.ofSession(query.session);
     if (linkToken === undefined) {
       return { status: 404, json: { error: 'unknown link session' } };
     }
+    const brokerType = query.broker ?? 'robinhood';
+    if (BROKER_NAMES[brokerType] === undefined) {
+      return { status: 400, json: { error: `unknown broker ${brokerType}` } };
+    }
     try {
-      return { status: 200, json: this.connectAccount({ linkToken }) };
+      const options = { linkToken, brokerType };
+      const payload =
+        query.flow === 'delayedAuth' ? this.connectDelayed(options) : this.linkPayload(options);
+      return { status: 200, json: payload };
     } catch {
       return { status: 410, json: { error: 'the link token was used or has expired' } };
+    }
+  }
+
+  private deleteAccount(body: JsonObject): FakeResponse {
+    const request = parseDeleteAccountRequest(body);
+    if (typeof request === 'string') {
+      return meshError(400, request);
+    }
+    switch (this.connections.deleteAccount(request.authToken, request.type, this.now())) {
+      case 'unauthorized':
+        return meshError(400, 'Unauthorized token');
+      case 'wrongType':
+        return meshError(400, `type ${request.type} does not match the token's broker`);
+      case 'deleted':
+        this.deletedAccountCount += 1;
+        return meshOkWithoutContent();
     }
   }
 
@@ -247,8 +306,8 @@ export class FakeMesh extends FakeServer {
     switch (outcome.kind) {
       case 'unauthorized':
         return meshError(400, 'Unauthorized token');
-      case 'wrongType':
-        return meshError(400, `type ${request.type} does not match the token's broker`);
+      case 'badRequest':
+        return meshError(400, outcome.message);
       case 'answered':
         if (outcome.content.status === 'succeeded') {
           this.refreshCount += 1;
@@ -256,21 +315,4 @@ export class FakeMesh extends FakeServer {
         return meshOk(outcome.content);
     }
   }
-
-  private takeLinkUser(options: ConnectAccountOptions): string | undefined {
-    if (options.linkToken === undefined) {
-      return undefined;
-    }
-    const link = this.linkTokens.get(options.linkToken);
-    if (link === undefined || link.used || link.expiresAt <= this.now()) {
-      throw new Error('connectAccount: the link token is unknown, used or expired');
-    }
-    link.used = true;
-    return link.userId;
-  }
-}
-
-/** The per-call value, else the default; null means "leave it out". */
-function pick(value: number | null | undefined, fallback: number | undefined): number | undefined {
-  return value === null ? undefined : (value ?? fallback);
 }

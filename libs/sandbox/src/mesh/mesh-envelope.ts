@@ -17,6 +17,11 @@ export function meshOk(content: unknown): FakeResponse {
   };
 }
 
+/** An `ok` answer that carries nothing (DELETE /api/v1/account). */
+export function meshOkWithoutContent(): FakeResponse {
+  return { status: 200, json: { status: 'ok', message: '', displayMessage: null, errorType: '' } };
+}
+
 /** A Mesh error; 401 is special: Mesh answers a bad client id or secret with an empty body. */
 export function meshError(httpStatus: number, message: string): FakeResponse {
   if (httpStatus === 401) {
@@ -28,7 +33,7 @@ export function meshError(httpStatus: number, message: string): FakeResponse {
       status: meshStatusFor(httpStatus),
       message,
       displayMessage: message,
-      errorType: '',
+      errorType: meshStatusFor(httpStatus),
       content: null,
     },
   };

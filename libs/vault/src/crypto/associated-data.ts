@@ -1,5 +1,5 @@
 /** Which secret of a credential a ciphertext holds. */
-export type SealedField = 'access_token' | 'refresh_token';
+export type SealedField = 'access_token' | 'refresh_token' | 'interim_token';
 
 /** What a ciphertext is bound to: open it anywhere else and authentication fails. */
 export interface SealContext {

@@ -106,6 +106,15 @@ export class CredentialCipher {
     };
   }
 
+  /** The interim token of a refresh awaiting a one-time code, or null. */
+  async openInterimToken(credential: CredentialEntity): Promise<string | null> {
+    if (credential.encryptedInterimToken === null) {
+      return null;
+    }
+    const dataKey = await this.dataKeyOf(credential);
+    return this.openField(credential, dataKey, 'interim_token', credential.encryptedInterimToken);
+  }
+
   private openField(
     context: SealContext,
     dataKey: Buffer,

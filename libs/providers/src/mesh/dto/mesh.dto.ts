@@ -30,7 +30,10 @@ export class CreateLinkTokenDto {
 }
 
 export class LinkTokenResponse {
-  @ApiProperty({ description: 'For Mesh Link; single use, 30 minutes' }) linkToken!: string;
+  @ApiProperty({ description: 'For Mesh Link; single use, within 10 minutes' }) linkToken!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Ten minutes after it was minted' })
+  expiresAt!: string;
 }
 
 export class StoreConnectionsDto {
@@ -43,7 +46,8 @@ export class StoreConnectionsDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: "The accessToken object Mesh Link's onIntegrationConnected gives the page",
+    description:
+      "The LinkPayload Mesh Link's onIntegrationConnected gives the page, unchanged: {accessToken: {...}} or {delayedAuth: {...}} (the bare accessToken object is accepted too)",
   })
   @IsObject()
   payload!: Record<string, unknown>;

@@ -10,6 +10,13 @@ export class ParticipantTokenDto {
   participantId!: string;
 }
 
+/** The snake_case token object MyDataHelps' browser SDK takes. */
+export class SdkToken {
+  @ApiProperty() access_token!: string;
+  @ApiProperty({ description: 'Seconds the token has left' }) expires_in!: number;
+  @ApiProperty({ enum: ['Bearer'] }) token_type!: 'Bearer';
+}
+
 export class ParticipantTokenResponse {
   @ApiProperty({ description: "The participant's access token, for the MyDataHelps SDK" })
   accessToken!: string;
@@ -19,4 +26,17 @@ export class ParticipantTokenResponse {
   @ApiProperty({ description: 'Seconds the token has left' }) expiresIn!: number;
 
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+
+  @ApiProperty({
+    type: SdkToken,
+    description: "First argument of the browser SDK's setParticipantAccessToken",
+  })
+  sdkToken!: SdkToken;
+
+  @ApiProperty({
+    description:
+      'Second argument of setParticipantAccessToken: the MyDataHelps origin of the token URL, with a trailing slash',
+    example: 'https://mydatahelps.org/',
+  })
+  baseUrl!: string;
 }
