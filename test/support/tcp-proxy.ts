@@ -1,14 +1,20 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+type Mode = 'open' | 'refusing' | 'stalled';
+
 /**
- * A loopback TCP proxy in front of Postgres that a test can cut and restore, to see how the
- * gateway behaves while its database is unreachable (without stopping the shared cluster).
+ * A loopback TCP proxy in front of Postgres that a test can cut, stall and restore, to see
+ * how the gateway behaves while its database is unreachable (without stopping the shared
+ * cluster). Cut: connections are dropped and new ones closed at once. Stalled: connections
+ * are accepted and kept, but nothing is forwarded either way (a frozen server, a network
+ * partition); restoring delivers what was held back, in order.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly held: (() => void)[] = [];
   private server?: Server;
-  private open = true;
+  private mode: Mode = 'open';
 
   constructor(
     private readonly targetHost: string,
@@ -17,7 +23,7 @@ export class TcpProxy {
 
   async start(): Promise<number> {
     this.server = createServer((client) => {
-      if (!this.open) {
+      if (this.mode === 'refusing') {
         client.destroy();
         return;
       }
@@ -27,7 +33,8 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      this.forward(client, upstream);
+      this.forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -37,14 +44,28 @@ export class TcpProxy {
 
   /** Drops every connection and refuses new ones. */
   cut(): void {
-    this.open = false;
+    this.mode = 'refusing';
+    this.held.length = 0;
     for (const socket of this.sockets) {
       socket.destroy();
     }
   }
 
+  /** Accepts connections but answers nothing, on new and existing ones alike. */
+  stall(): void {
+    this.mode = 'stalled';
+  }
+
   restore(): void {
-    this.open = true;
+    this.mode = 'open';
+    for (const deliver of this.held.splice(0)) {
+      deliver();
+    }
+  }
+
+  /** Connections open through the proxy right now (each counted once, client side). */
+  get connectionCount(): number {
+    return this.sockets.size / 2;
   }
 
   async stop(): Promise<void> {
@@ -52,6 +73,21 @@ export class TcpProxy {
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
+  }
+
+  private forward(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      const deliver = () => {
+        if (!to.destroyed) {
+          to.write(chunk);
+        }
+      };
+      if (this.mode === 'stalled' || this.held.length > 0) {
+        this.held.push(deliver);
+      } else {
+        deliver();
+      }
+    });
   }
 }
 
