@@ -7,7 +7,7 @@ import { LeaseOwner } from './lease-owner';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { RefreshExecutor } from './refresh-executor.service';
 import { RefreshInstanceEntity } from './refresh-instance.entity';
-import { RefreshMetrics } from './refresh-metrics';
+import { RefreshMetrics, RUNS_SCHEDULER } from './refresh-metrics';
 import { RefreshScheduler } from './refresh-scheduler.service';
 import { RefreshStatusRepository } from './refresh-status.repository';
 import { RefreshStatusService } from './refresh-status.service';
@@ -15,7 +15,7 @@ import { RefreshStatusService } from './refresh-status.service';
 export interface RefreshModuleOptions {
   /** Run the background scheduler in this process (REFRESH_ENABLED). */
   readonly scheduler: boolean;
-  /** Serve the admin routes (the gateway does; the worker has no HTTP). */
+  /** Serve the admin routes (the gateway does; the worker serves only health and metrics). */
   readonly http: boolean;
 }
 
@@ -37,6 +37,7 @@ export class RefreshModule {
       controllers: options.http ? [AdminRefreshController] : [],
       providers: [
         LeaseOwner,
+        { provide: RUNS_SCHEDULER, useValue: options.scheduler },
         RefreshMetrics,
         RefreshExecutor,
         RefreshStatusRepository,
