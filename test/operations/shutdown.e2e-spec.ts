@@ -141,7 +141,7 @@ describe('closing the app', () => {
         database.url,
         `SELECT count(*) FROM audit_events WHERE actor_name = 'shutdown-test'`,
       );
-      expect(Number(rows[0]!.count)).toBe(count);
+      expect(Number(rows[0].count)).toBe(count);
       expect(gateway.logs.linesContaining('could not write an audit event')).toEqual([]);
     } finally {
       await database.drop();

@@ -40,7 +40,7 @@ describe('start-up faults', () => {
   let database: TestDatabase;
   const clientCount = async () =>
     Number(
-      (await queryDatabase<{ count: string }>(database.url, 'SELECT count(*) FROM api_clients'))[0]!
+      (await queryDatabase<{ count: string }>(database.url, 'SELECT count(*) FROM api_clients'))[0]
         .count,
     );
 
@@ -55,7 +55,7 @@ describe('start-up faults', () => {
 
   it.each([
     ['a busy port', async () => ({ PORT: String((await held()).port) })],
-    ['a HOST it cannot listen on', async () => ({ HOST: 'no-such-host.invalid' })],
+    ['a HOST it cannot listen on', () => Promise.resolve({ HOST: 'no-such-host.invalid' })],
   ])(
     'stores no admin key on a first start that fails on %s, and the next start prints one',
     async (_label, fault) => {
@@ -88,7 +88,7 @@ describe('start-up faults', () => {
       expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
       const postmaster = join(dataDir, 'postgres', 'postmaster.pid');
       const pid = existsSync(postmaster)
-        ? Number.parseInt(readFileSync(postmaster, 'utf8').split('\n')[0]!, 10)
+        ? Number.parseInt(readFileSync(postmaster, 'utf8').split('\n')[0], 10)
         : undefined;
       expect(pid === undefined || !isAlive(pid)).toBe(true);
       expect(existsSync(join(dataDir, 'keyhouse-owner.pid'))).toBe(false);

@@ -45,7 +45,7 @@ const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /** Probes and scrapes arrive every few seconds; their lines would drown the real traffic. */
 function isQuietPath(url: string | undefined): boolean {
-  return QUIET_PATHS.has((url ?? '').split('?')[0]!);
+  return QUIET_PATHS.has((url ?? '').split('?')[0]);
 }
 
 /**
