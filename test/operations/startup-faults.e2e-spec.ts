@@ -117,6 +117,26 @@ describe('start-up faults', () => {
     expect((await new HttpClient(later.baseUrl, adminKey).get('/admin/clients')).status).toBe(200);
   });
 
+  it('warns at start about a provider configured by halves, naming variables, not values', async () => {
+    const gateway = await launch({
+      DATABASE_URL: database.url,
+      MESH_CLIENT_ID: 'mesh-id-value-42',
+    });
+    await gateway.waitUntilReady();
+    expect(gateway.logs()).toContain(
+      'MESH_CLIENT_ID is set but MESH_CLIENT_SECRET is not: the provider is only half configured',
+    );
+    expect(gateway.logs()).not.toContain('mesh-id-value-42');
+  });
+
+  it('says which VAULT_KEYS entry is wrong and why, without the key', async () => {
+    const short = Buffer.alloc(16, 0x33).toString('base64');
+    const gateway = await launch({ DATABASE_URL: database.url, VAULT_KEYS: `k1:${short}` });
+    expect(await gateway.waitForExit()).toBe(1);
+    expect(gateway.logs()).toContain('VAULT_KEYS key "k1" is 16 bytes; it must be 32');
+    expect(gateway.logs()).not.toContain(short);
+  });
+
   const holders: Server[] = [];
   async function held(): Promise<{ port: number }> {
     const holder = await holdPort();

@@ -83,7 +83,7 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       host: variables.HOST ?? '127.0.0.1',
       bodyLimitBytes: 64 * 1024,
       workerPort: variables.WORKER_PORT ?? 3001,
-      shutdownGraceMs: variables.SHUTDOWN_GRACE_MS ?? 10_000,
+      shutdownGraceMs: variables.SHUTDOWN_GRACE_MS ?? 25_000,
     },
     database: {
       url: secretOf(variables.DATABASE_URL),
