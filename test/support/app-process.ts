@@ -72,7 +72,7 @@ export class AppProcess {
 
   /**
    * Resolves once /health/ready answers 200 and the start is complete (the gateway prints its
-   * first admin key, if any, just before it logs that it listens).
+   * first admin key, if any, just before its "listening on" banner).
    */
   async waitUntilReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -80,8 +80,9 @@ export class AppProcess {
       if (!this.running) {
         throw new Error(`${this.app} exited before it was ready:\n${this.output.slice(-2_000)}`);
       }
-      const startedLine = this.app === 'worker' ? 'worker started' : 'gateway listening';
-      if (this.output.includes(startedLine) && (await this.isReady())) {
+      // The gateway's banner is plain stdout, printed at any LOG_LEVEL once the start is over.
+      const started = this.app === 'worker' || this.output.includes('listening on http://');
+      if (started && (await this.isReady())) {
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
