@@ -72,6 +72,29 @@ describe('starting the apps as processes', () => {
     }
   });
 
+  it('lets two gateways and a worker start at once on one fresh database, all ready', async () => {
+    const database = await createTestDatabase();
+    try {
+      const processes = await Promise.all(
+        (['gateway', 'gateway', 'worker'] as const).map((app) =>
+          launch(app, { DATABASE_URL: database.url }),
+        ),
+      );
+      await Promise.all(processes.map((process) => process.waitUntilReady()));
+      const migrations = await queryDatabase<{ count: string }>(
+        database.url,
+        'SELECT count(*) FROM migrations GROUP BY name',
+      );
+      expect(migrations.length).toBeGreaterThan(0);
+      expect(migrations.every((migration) => migration.count === '1')).toBe(true);
+      const keys = processes.flatMap((process) => process.logs().match(KEY_PATTERN) ?? []);
+      expect(new Set(keys).size).toBe(1);
+    } finally {
+      await Promise.all(started.splice(0).map((process) => process.stop('SIGKILL')));
+      await database.drop();
+    }
+  });
+
   it('starts the worker, which connects and stops cleanly on SIGTERM', async () => {
     const database = await createTestDatabase();
     try {

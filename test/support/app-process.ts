@@ -39,6 +39,8 @@ export class AppProcess {
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // The worker serves /health and /metrics on WORKER_PORT; each process gets its own.
+      ...(app === 'worker' ? { WORKER_PORT: String(port) } : {}),
       LOG_LEVEL: 'info',
       VAULT_KEYS: TEST_VAULT_KEYS,
       ...env,
@@ -68,14 +70,19 @@ export class AppProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Resolves once /health/ready answers 200 (gateway) or the worker logs that it started. */
+  /**
+   * Resolves once /health/ready answers 200 and the start is complete (the gateway prints its
+   * first admin key, if any, just before its "listening on" banner).
+   */
   async waitUntilReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) {
         throw new Error(`${this.app} exited before it was ready:\n${this.output.slice(-2_000)}`);
       }
-      if (this.app === 'worker' ? this.output.includes('worker started') : await this.isReady()) {
+      // The gateway's banner is plain stdout, printed at any LOG_LEVEL once the start is over.
+      const started = this.app === 'worker' || this.output.includes('listening on http://');
+      if (started && (await this.isReady())) {
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

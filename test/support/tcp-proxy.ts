@@ -1,25 +1,20 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-type ProxyMode = 'open' | 'refusing' | 'stalled';
-
-interface Pair {
-  readonly client: Socket;
-  upstream?: Socket;
-}
+type Mode = 'open' | 'refusing' | 'stalled';
 
 /**
- * A loopback TCP proxy in front of Postgres that a test can break in the two ways a database
- * goes away, without stopping the shared cluster:
- * - `cut()`: every connection is reset and new ones are refused (a crash, a failover);
- * - `stall()`: connections are accepted but nothing flows either way (a network partition, a
- *   frozen host). Bytes already sent wait in the sockets and flow again on `restore()`, as
- *   they would once a partition heals.
+ * A loopback TCP proxy in front of Postgres that a test can cut, stall and restore, to see
+ * how the gateway behaves while its database is unreachable (without stopping the shared
+ * cluster). Cut: connections are dropped and new ones closed at once. Stalled: connections
+ * are accepted and kept, but nothing is forwarded either way (a frozen server, a network
+ * partition); restoring delivers what was held back, in order.
  */
 export class TcpProxy {
-  private readonly pairs = new Set<Pair>();
+  private readonly sockets = new Set<Socket>();
+  private readonly held: (() => void)[] = [];
   private server?: Server;
-  private mode: ProxyMode = 'open';
+  private mode: Mode = 'open';
 
   constructor(
     private readonly targetHost: string,
@@ -32,18 +27,16 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const pair: Pair = { client };
-      this.pairs.add(pair);
-      client.on('error', () => client.destroy());
-      client.on('close', () => {
-        pair.upstream?.destroy();
-        this.pairs.delete(pair);
-      });
-      if (this.mode === 'stalled') {
-        client.pause();
-        return; // Connected on restore().
+      const upstream = connect(this.targetPort, this.targetHost);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
       }
-      this.connectUpstream(pair);
+      this.forward(client, upstream);
+      this.forward(upstream, client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return (this.server.address() as AddressInfo).port;
@@ -52,37 +45,27 @@ export class TcpProxy {
   /** Drops every connection and refuses new ones. */
   cut(): void {
     this.mode = 'refusing';
-    for (const pair of this.pairs) {
-      pair.client.destroy();
-      pair.upstream?.destroy();
+    this.held.length = 0;
+    for (const socket of this.sockets) {
+      socket.destroy();
     }
   }
 
-  /** Accepts connections but lets nothing through, in either direction, until restore(). */
+  /** Accepts connections but answers nothing, on new and existing ones alike. */
   stall(): void {
     this.mode = 'stalled';
-    for (const { client, upstream } of this.pairs) {
-      client.unpipe();
-      upstream?.unpipe();
-      client.pause();
-      upstream?.pause();
-    }
   }
 
   restore(): void {
-    const wasStalled = this.mode === 'stalled';
     this.mode = 'open';
-    if (!wasStalled) {
-      return;
+    for (const deliver of this.held.splice(0)) {
+      deliver();
     }
-    for (const pair of this.pairs) {
-      if (pair.upstream) {
-        pair.client.pipe(pair.upstream);
-        pair.upstream.pipe(pair.client);
-      } else {
-        this.connectUpstream(pair);
-      }
-    }
+  }
+
+  /** Connections open through the proxy right now (each counted once, client side). */
+  get connectionCount(): number {
+    return this.sockets.size / 2;
   }
 
   async stop(): Promise<void> {
@@ -92,12 +75,19 @@ export class TcpProxy {
     );
   }
 
-  private connectUpstream(pair: Pair): void {
-    const upstream = connect(this.targetPort, this.targetHost);
-    pair.upstream = upstream;
-    upstream.on('error', () => upstream.destroy());
-    upstream.on('close', () => pair.client.destroy());
-    pair.client.pipe(upstream).pipe(pair.client);
+  private forward(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      const deliver = () => {
+        if (!to.destroyed) {
+          to.write(chunk);
+        }
+      };
+      if (this.mode === 'stalled' || this.held.length > 0) {
+        this.held.push(deliver);
+      } else {
+        deliver();
+      }
+    });
   }
 }
 

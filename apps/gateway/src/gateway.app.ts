@@ -1,3 +1,4 @@
+import { GRACEFUL_HTTP_OPTIONS } from '@keyhouse/common';
 import type { KeyhouseConfig } from '@keyhouse/config';
 import {
   generateRequestId,
@@ -26,6 +27,7 @@ export async function createGatewayApp(
     logger: false,
     trustProxy: false,
     routerOptions: { maxParamLength: 512 },
+    ...GRACEFUL_HTTP_OPTIONS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register(config, rootLogger),

@@ -1,36 +1,54 @@
 import { BootstrapAdminService } from '@keyhouse/auth';
-import { onShutdownSignal } from '@keyhouse/common';
-import { ConfigurationError, loadConfig, withSandbox } from '@keyhouse/config';
+import { closeGracefully, onShutdownSignal, StartedResources } from '@keyhouse/common';
+import { ConfigurationError, type KeyhouseConfig, loadConfig, withSandbox } from '@keyhouse/config';
 import { resolveDatabase } from '@keyhouse/database';
 import { createRootLogger } from '@keyhouse/observability';
 import { startSandbox } from '@keyhouse/sandbox';
+import type { Logger } from 'pino';
 import { createGatewayApp } from './gateway.app';
-import { printAdminKeyOnce, printListening } from './startup-banner';
+import { listeningPort, printAdminKeyOnce, printListening } from './startup-banner';
 
 async function main(): Promise<void> {
   const configured = loadConfig();
   const logger = createRootLogger({ level: configured.logLevel, name: 'gateway' });
+  for (const warning of configured.warnings) {
+    logger.warn(warning);
+  }
+  const started = new StartedResources();
+  try {
+    await start(configured, logger, started);
+  } catch (error) {
+    // Whatever came up (the embedded Postgres above all) goes down with the failed start.
+    await started.stopAll(logger);
+    throw error;
+  }
+}
+
+async function start(
+  configured: KeyhouseConfig,
+  logger: Logger,
+  started: StartedResources,
+): Promise<void> {
   // SANDBOX: fake upstreams in this process, for every provider without real keys.
   const sandbox = configured.sandbox ? await startSandbox() : undefined;
-  const config = sandbox ? withSandbox(configured, sandbox.environment()) : configured;
   if (sandbox) {
+    started.add('sandbox', () => sandbox.stop());
     logger.warn(
       'SANDBOX is on: unconfigured providers answer from built-in fakes, not the real upstreams',
     );
   }
+  const config = sandbox ? withSandbox(configured, sandbox.environment()) : configured;
   const database = await resolveDatabase(config, logger);
+  started.add('database', () => database.stop());
   const app = await createGatewayApp(database.config, logger);
-  onShutdownSignal(logger, async () => {
-    await app.close();
-    await database.stop();
-    await sandbox?.stop();
-  });
+  started.add('gateway', () => closeGracefully(app));
+  onShutdownSignal(logger, () => started.stopAll(logger), { graceMs: config.http.shutdownGraceMs });
   await app.listen({ port: config.http.port, host: config.http.host });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  // Only now, with nothing left that can fail, is a first admin key generated and shown.
+  printAdminKeyOnce(await app.get(BootstrapAdminService).generateIfFirstStart());
+  const port = listeningPort(app, config.http.port);
   logger.info({ host: config.http.host, port, sandbox: config.sandbox }, 'gateway listening');
   printListening(`http://${config.http.host}:${port}`);
-  printAdminKeyOnce(app.get(BootstrapAdminService).takeGeneratedKey());
 }
 
 main().catch((error: unknown) => {

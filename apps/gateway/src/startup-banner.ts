@@ -1,3 +1,5 @@
+import type { Server } from 'node:net';
+
 /**
  * Human-facing lines on stdout, outside the JSON log on purpose: the generated admin key
  * must be shown once to the operator and must never enter the log pipeline.
@@ -22,4 +24,10 @@ export function printAdminKeyOnce(key: string | undefined): void {
       '',
     ].join('\n'),
   );
+}
+
+/** The port the server really listens on (PORT=0 picks a free one). */
+export function listeningPort(app: { getHttpServer(): Server }, configured: number): number {
+  const address = app.getHttpServer().address();
+  return typeof address === 'object' && address ? address.port : configured;
 }

@@ -1,4 +1,5 @@
 import { AuditModule } from '@keyhouse/audit';
+import { ProblemDetailsFilter } from '@keyhouse/common';
 import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
@@ -6,9 +7,10 @@ import { ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 
-/** The refresh worker: the scheduler alone, no HTTP. */
+/** The refresh worker: the scheduler, with health and metrics as its only HTTP routes. */
 @Module({})
 export class WorkerModule {
   static register(config: KeyhouseConfig, rootLogger: Logger): DynamicModule {
@@ -16,13 +18,14 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        ObservabilityModule.forRoot(rootLogger, { http: false }),
+        ObservabilityModule.forRoot(rootLogger, { http: true }),
         DatabaseModule.forRoot('keyhouse-worker'),
         AuditModule,
         VaultModule,
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: true, http: false }),
       ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

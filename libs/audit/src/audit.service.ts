@@ -1,5 +1,5 @@
 import { type Page, type PagePosition, toPage } from '@keyhouse/common';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditDetails, AuditEventInput } from './audit-action';
 import type { AuditEventEntity } from './audit-event.entity';
@@ -26,8 +26,10 @@ export interface AuditEventView {
 
 /** The audit trail. Writes that change state pass their transaction so both commit together. */
 @Injectable()
-export class AuditService {
+export class AuditService implements OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
+  /** Quiet writes still under way: shutdown waits for them before the pool closes. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly events: AuditRepository) {}
 
@@ -40,9 +42,24 @@ export class AuditService {
    * the answer is decided, and a failure is logged rather than thrown.
    */
   recordQuietly(event: AuditEventInput): void {
-    this.events.insert([event]).catch((error: unknown) => {
-      this.logger.error({ err: error, action: event.action }, 'could not write an audit event');
-    });
+    const write = this.events
+      .insert([event])
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, action: event.action }, 'could not write an audit event');
+      })
+      .finally(() => this.pending.delete(write));
+    this.pending.add(write);
+  }
+
+  /**
+   * Nest runs this after every BeforeApplicationShutdown hook (the refresh engine has drained,
+   * the HTTP server is closed) and before the global TypeORM module closes the pool, so no
+   * quiet write is cut off. A write can start another (rarely); a few rounds cover that.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    for (let round = 0; round < 5 && this.pending.size > 0; round++) {
+      await Promise.all([...this.pending]);
+    }
   }
 
   async list(

@@ -92,4 +92,12 @@ export class ApiClientRepository {
   async countActive(): Promise<number> {
     return this.clients.count({ where: { deletedAt: IsNull() } });
   }
+
+  async countActiveAdmins(): Promise<number> {
+    return this.clients
+      .createQueryBuilder('client')
+      .where('client.deleted_at IS NULL')
+      .andWhere(`'admin' = ANY(client.scopes)`)
+      .getCount();
+  }
 }

@@ -103,6 +103,10 @@ export class ApiClientsService {
     return this.clients.countActive();
   }
 
+  async countActiveAdmins(): Promise<number> {
+    return this.clients.countActiveAdmins();
+  }
+
   async list(after: PagePosition | undefined, limit: number): Promise<Page<ApiClientView>> {
     return toPage(await this.clients.listPage(after, limit), limit, present);
   }

@@ -19,7 +19,9 @@ export {
 } from './pagination/page';
 export { StrictValidationPipe } from './validation/validation.pipe';
 export { IS_PUBLIC, Public } from './http/public.decorator';
-export { onShutdownSignal } from './process/shutdown';
+export { closeGracefully, GRACEFUL_HTTP_OPTIONS } from './process/graceful-http';
+export { onShutdownSignal, type ShutdownOptions } from './process/shutdown';
+export { StartedResources } from './process/started-resources';
 export {
   CurrentCaller,
   REQUIRED_PROVIDER,

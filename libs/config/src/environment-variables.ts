@@ -46,10 +46,6 @@ const emptyToUndefined = () =>
 
 const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
-/** Keys are `id:base64(32 bytes)`, comma-separated; the vault parses them, this only checks the shape. */
-const VAULT_KEYS_PATTERN =
-  /^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9+/]{43}=)*$/;
-
 /**
  * Every environment variable Keyhouse reads, with its validation. API.md's configuration
  * table is the contract for the names; the tuning knobs below it are Keyhouse's own.
@@ -73,6 +69,21 @@ export class EnvironmentVariables {
   @MaxLength(255)
   HOST?: string;
 
+  /** The worker's own port for /health and /metrics (HOST is shared). */
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_PORT?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  SHUTDOWN_GRACE_MS?: number;
+
   @IsOptional()
   @emptyToUndefined()
   @Matches(/^postgres(ql)?:\/\/.+/, {
@@ -87,10 +98,23 @@ export class EnvironmentVariables {
   DATA_DIR?: string;
 
   @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @emptyToUndefined()
-  @Matches(VAULT_KEYS_PATTERN, {
-    message: 'VAULT_KEYS must be comma-separated id:base64(32 bytes) entries',
-  })
+  // Checked entry by entry in vault-keys-check.ts, for a message naming the cause.
+  @IsString()
   VAULT_KEYS?: string;
 
   @IsOptional()

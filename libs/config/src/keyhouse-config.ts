@@ -35,12 +35,20 @@ export abstract class KeyhouseConfig {
     readonly host: string;
     /** Request bodies over this are refused with 413 before parsing. */
     readonly bodyLimitBytes: number;
+    /** The worker's /health and /metrics port (on the same host). */
+    readonly workerPort: number;
+    /** How long SIGTERM waits for in-flight work before the process exits anyway. */
+    readonly shutdownGraceMs: number;
   };
   abstract readonly database: {
     /** Unset means "start an embedded Postgres under dataDir". */
     readonly url?: Secret;
     readonly dataDir: string;
     readonly poolSize: number;
+    /** Longest a statement may run; also bounds a query whose connection stalled. */
+    readonly statementTimeoutMs: number;
+    /** Longest wait to open a connection or get one from the pool. */
+    readonly connectTimeoutMs: number;
   };
   abstract readonly vault: {
     readonly keys?: Secret;
@@ -69,4 +77,6 @@ export abstract class KeyhouseConfig {
   };
   abstract readonly sandbox: boolean;
   abstract readonly providers: ProvidersConfig;
+  /** Not fatal, but worth a line in the start-up log (variable names only, never values). */
+  abstract readonly warnings: readonly string[];
 }

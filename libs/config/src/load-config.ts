@@ -10,7 +10,13 @@ import type {
   ProviderSettings,
   ProvidersConfig,
 } from './keyhouse-config';
+import {
+  halfConfiguredProviders,
+  PROVIDER_VARIABLES,
+  providerVariableNames,
+} from './provider-variables';
 import { Secret } from './secret';
+import { vaultKeysProblems } from './vault-keys-check';
 
 export const DEFAULT_PROVIDER_URLS = {
   tpaStream: 'https://app.tpastream.com',
@@ -31,15 +37,6 @@ export function loadConfig(environment: Environment = process.env): KeyhouseConf
   return buildConfig(environment);
 }
 
-/** The variables of each provider, so the sandbox can stand in for the unconfigured ones. */
-const PROVIDER_VARIABLES: Record<keyof ProvidersConfig, readonly string[]> = {
-  tpaStream: ['TPA_STREAM_BASE_URL', 'TPA_STREAM_ACCESS_KEY', 'TPA_STREAM_SECRET_KEY'],
-  streamChat: ['STREAM_CHAT_BASE_URL', 'STREAM_CHAT_API_KEY', 'STREAM_CHAT_API_SECRET'],
-  myDataHelps: ['MYDATAHELPS_TOKEN_URL', 'MYDATAHELPS_SERVICE_ACCOUNT', 'MYDATAHELPS_PRIVATE_KEY'],
-  mesh: ['MESH_BASE_URL', 'MESH_CLIENT_ID', 'MESH_CLIENT_SECRET'],
-  apiStream: ['API_STREAM_BASE_URL', 'API_STREAM_API_KEY'],
-};
-
 /**
  * SANDBOX mode: every provider without its own keys is pointed at the built-in fakes (whose
  * URLs and keys `sandboxEnvironment` holds); providers with real keys keep them.
@@ -50,9 +47,9 @@ export function withSandbox(
   environment: Environment = process.env,
 ): KeyhouseConfig {
   const overlay: Record<string, string | undefined> = {};
-  for (const [provider, names] of Object.entries(PROVIDER_VARIABLES)) {
-    if (!isConfigured(config.providers[provider as keyof ProvidersConfig])) {
-      for (const name of names) {
+  for (const provider of Object.keys(PROVIDER_VARIABLES) as (keyof ProvidersConfig)[]) {
+    if (!isConfigured(config.providers[provider])) {
+      for (const name of providerVariableNames(provider)) {
         overlay[name] = sandboxEnvironment[name];
       }
     }
@@ -62,9 +59,12 @@ export function withSandbox(
 
 function buildConfig(environment: Environment): KeyhouseConfig {
   const variables = plainToInstance(EnvironmentVariables, { ...environment });
-  const problems = validateSync(variables, { forbidUnknownValues: false }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => withName(error.property, message)),
-  );
+  const problems = [
+    ...validateSync(variables, { forbidUnknownValues: false }).flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((message) => withName(error.property, message)),
+    ),
+    ...vaultKeysProblems(variables.VAULT_KEYS, variables.VAULT_ACTIVE_KEY),
+  ];
   if (problems.length > 0) {
     throw new ConfigurationError(problems);
   }
@@ -82,11 +82,15 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       port: variables.PORT ?? 3000,
       host: variables.HOST ?? '127.0.0.1',
       bodyLimitBytes: 64 * 1024,
+      workerPort: variables.WORKER_PORT ?? 3001,
+      shutdownGraceMs: variables.SHUTDOWN_GRACE_MS ?? 25_000,
     },
     database: {
       url: secretOf(variables.DATABASE_URL),
       dataDir: resolve(variables.DATA_DIR ?? './.data'),
       poolSize: 10,
+      statementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS ?? 5_000,
+      connectTimeoutMs: variables.DATABASE_CONNECT_TIMEOUT_MS ?? 3_000,
     },
     vault: {
       keys: secretOf(variables.VAULT_KEYS),
@@ -109,6 +113,7 @@ function buildConfig(environment: Environment): KeyhouseConfig {
     },
     sandbox,
     providers,
+    warnings: halfConfiguredProviders(environment),
   };
   assertLeaseOutlastsCalls(config);
   assertProductionSafe(config);

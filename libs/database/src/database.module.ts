@@ -1,8 +1,9 @@
 import { KeyhouseConfig } from '@keyhouse/config';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { DatabaseLock, withAdvisoryLock } from './advisory-lock';
+import { withoutTimeouts } from './bounded-client';
 import { baseDataSourceOptions } from './data-source-options';
 
 /**
@@ -27,6 +28,8 @@ export class DatabaseModule {
                 url: config.database.url.reveal(),
                 poolSize: config.database.poolSize,
                 applicationName,
+                statementTimeoutMs: config.database.statementTimeoutMs,
+                connectTimeoutMs: config.database.connectTimeoutMs,
               }),
               autoLoadEntities: true,
               // A few quick retries ride out a database that is still starting; beyond that
@@ -48,8 +51,11 @@ export class DatabaseModule {
 
 async function runPendingMigrations(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
-  await withAdvisoryLock(dataSource, DatabaseLock.Migrations, async () => {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+  await withAdvisoryLock(dataSource, DatabaseLock.Migrations, async (session) => {
+    // On the locked session, without the statement bound: a migration may take its time.
+    const executor = new MigrationExecutor(dataSource, session);
+    executor.transaction = 'each';
+    const applied = await withoutTimeouts(session, () => executor.executePendingMigrations());
     if (applied.length > 0) {
       logger.log({ applied: applied.map((migration) => migration.name) }, 'migrations applied');
     }

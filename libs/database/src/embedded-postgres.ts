@@ -85,8 +85,14 @@ export async function startEmbeddedPostgres(
   }
   await cluster.start();
   const databaseName = options.databaseName ?? 'keyhouse';
-  await ensureDatabase(cluster, databaseName);
-  await writeFile(join(dataDir, OWNER_FILE), String(process.pid));
+  try {
+    await ensureDatabase(cluster, databaseName);
+    await writeFile(join(dataDir, OWNER_FILE), String(process.pid));
+  } catch (error) {
+    // Never leave a cluster running that no process will stop.
+    await cluster.stop();
+    throw error;
+  }
   logger.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL is running');
 
   return {

@@ -1,4 +1,5 @@
 export { DatabaseLock, withAdvisoryLock } from './advisory-lock';
+export { BoundedClient, withoutTimeouts } from './bounded-client';
 export { baseDataSourceOptions, type ConnectionSettings } from './data-source-options';
 export { DatabaseModule } from './database.module';
 export {

@@ -1,6 +1,9 @@
 import { MetricsRegistry } from '@keyhouse/observability';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
+
+/** Whether this process runs the background scheduler (RefreshModule's `scheduler` option). */
+export const RUNS_SCHEDULER = Symbol('RUNS_SCHEDULER');
 
 @Injectable()
 export class RefreshMetrics {
@@ -12,7 +15,7 @@ export class RefreshMetrics {
   readonly leasesExtended: Counter;
   readonly handedBack: Counter<'provider'>;
 
-  constructor(metrics: MetricsRegistry) {
+  constructor(metrics: MetricsRegistry, @Inject(RUNS_SCHEDULER) runsScheduler: boolean) {
     const registers = [metrics.registry];
     this.refreshes = new Counter({
       name: 'keyhouse_refreshes_total',
@@ -27,10 +30,12 @@ export class RefreshMetrics {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900],
       registers,
     });
+    // Only the scheduler measures the backlog, at each tick: a process without one (the
+    // gateway with REFRESH_ENABLED=false) does not export it rather than report 0 for ever.
     this.backlog = new Gauge({
       name: 'keyhouse_refresh_due_backlog',
       help: 'Credentials due for refresh and not yet claimed, as of the last tick',
-      registers,
+      registers: runsScheduler ? registers : [],
     });
     this.writeRetries = new Counter({
       name: 'keyhouse_refresh_write_retries_total',

@@ -27,12 +27,17 @@ export class RefreshStatusRepository {
     await this.instances.update({ id }, { stoppedAt: new Date() });
   }
 
+  /** Schedulers that ticked since `since` and have not stopped. */
   recentInstances(since: Date): Promise<RefreshInstanceEntity[]> {
-    return this.instances
-      .createQueryBuilder('instance')
-      .where('instance.last_tick_at >= :since', { since })
-      .orderBy('instance.last_tick_at', 'DESC')
-      .getMany();
+    return (
+      this.instances
+        .createQueryBuilder('instance')
+        .where('instance.last_tick_at >= :since', { since })
+        // A scheduler that stopped cleanly is gone, however recently it ticked.
+        .andWhere('instance.stopped_at IS NULL')
+        .orderBy('instance.last_tick_at', 'DESC')
+        .getMany()
+    );
   }
 
   async countByProviderAndStatus(): Promise<CountByProviderStatus[]> {

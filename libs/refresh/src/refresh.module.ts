@@ -8,7 +8,7 @@ import { LeaseOwner } from './lease-owner';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { RefreshExecutor } from './refresh-executor.service';
 import { RefreshInstanceEntity } from './refresh-instance.entity';
-import { RefreshMetrics } from './refresh-metrics';
+import { RefreshMetrics, RUNS_SCHEDULER } from './refresh-metrics';
 import { RefreshScheduler } from './refresh-scheduler.service';
 import { RefreshStatusRepository } from './refresh-status.repository';
 import { RefreshStatusService } from './refresh-status.service';
@@ -18,7 +18,7 @@ import { SecondFactorService } from './second-factor.service';
 export interface RefreshModuleOptions {
   /** Run the background scheduler in this process (REFRESH_ENABLED). */
   readonly scheduler: boolean;
-  /** Serve the admin routes (the gateway does; the worker has no HTTP). */
+  /** Serve the admin routes (the gateway does; the worker serves only health and metrics). */
   readonly http: boolean;
 }
 
@@ -40,6 +40,7 @@ export class RefreshModule {
       controllers: options.http ? [AdminRefreshController, SecondFactorController] : [],
       providers: [
         LeaseOwner,
+        { provide: RUNS_SCHEDULER, useValue: options.scheduler },
         RefreshMetrics,
         LeaseKeeper,
         RefreshExecutor,

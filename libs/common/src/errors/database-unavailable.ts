@@ -1,5 +1,17 @@
-/** Postgres SQLSTATE classes and driver errors that mean "the database is not reachable right now". */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/**
+ * Postgres SQLSTATEs and driver errors that mean "the database cannot serve right now": down,
+ * restarting, out of connections, or too slow (a statement or lock wait cut short by
+ * statement_timeout / lock_timeout, an idle transaction ended by the server).
+ */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout
+  '55P03', // lock_not_available: lock_timeout
+  '25P03', // idle_in_transaction_session_timeout
+]);
 const UNAVAILABLE_NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -9,6 +21,7 @@ const UNAVAILABLE_NETWORK_CODES = new Set([
 ]);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
+  'Query read timeout',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Connection is not established',

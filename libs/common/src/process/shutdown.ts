@@ -1,14 +1,21 @@
 import type { Logger } from 'pino';
 
-const SHUTDOWN_DEADLINE_MS = 30_000;
+export interface ShutdownOptions {
+  /** Longest the close may take; past it the process exits 1 (SHUTDOWN_GRACE_MS). */
+  readonly graceMs: number;
+}
 
 /**
- * SIGTERM/SIGINT close the app first (in-flight requests and refreshes finish, leases are
- * released), then the database. Repeated SIGTERMs are expected (a process-group kill plus
- * npm forwarding the same signal) and ignored; a second SIGINT (Ctrl-C twice) or the
- * deadline exits at once.
+ * SIGTERM/SIGINT run `close` (see closeGracefully: stop accepting, finish in-flight work,
+ * then the database) and exit 0, or 1 if it failed or outlasted the grace period. Repeated
+ * SIGTERMs are expected (a process-group kill plus npm forwarding the same signal) and
+ * ignored; a second SIGINT (Ctrl-C twice) exits at once.
  */
-export function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
+export function onShutdownSignal(
+  logger: Logger,
+  close: () => Promise<void>,
+  { graceMs }: ShutdownOptions,
+): void {
   let closing = false;
   const exit = (code: number): never => {
     logger.flush();
@@ -23,11 +30,11 @@ export function onShutdownSignal(logger: Logger, close: () => Promise<void>): vo
       return;
     }
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, graceMs }, 'shutting down');
     setTimeout(() => {
-      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting');
+      logger.error({ graceMs }, 'shutdown outlasted SHUTDOWN_GRACE_MS: exiting');
       exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, graceMs).unref();
     close().then(
       () => {
         logger.info('stopped');

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -24,7 +25,7 @@ export class LoggingModule {
             customAttributeKeys: { reqId: 'requestId' },
             // Fastify generated the id (see request-id.ts) and put it on the raw request.
             genReqId: (request) => request.headers['x-request-id'] as string,
-            autoLogging: { ignore: (request) => isQuietPath(request.url) },
+            autoLogging: { ignore: (request) => isQuietPath(originalUrl(request)) },
             customLogLevel: (_request, response, error) =>
               error || response.statusCode >= 500
                 ? 'error'
@@ -40,6 +41,17 @@ export class LoggingModule {
   }
 }
 
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/** Probes and scrapes arrive every few seconds; their lines would drown the real traffic. */
 function isQuietPath(url: string | undefined): boolean {
-  return url === '/health/live' || url === '/health/ready' || url === '/metrics';
+  return QUIET_PATHS.has((url ?? '').split('?')[0]);
+}
+
+/**
+ * Nest runs this middleware through @fastify/middie, which strips the mount path from
+ * `url` while middleware runs (it would read "/" here); the path asked for is `originalUrl`.
+ */
+function originalUrl(request: IncomingMessage & { originalUrl?: string }): string | undefined {
+  return request.originalUrl ?? request.url;
 }
