@@ -15,3 +15,4 @@ export {
   startProviderGateway,
   stopProviderGateway,
 } from './provider-gateway';
+export { type RawAnswer, rawRequest } from './raw-http';

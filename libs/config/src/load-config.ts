@@ -82,6 +82,11 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       port: variables.PORT ?? 3000,
       host: variables.HOST ?? '127.0.0.1',
       bodyLimitBytes: 64 * 1024,
+      requestTimeoutMs: variables.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    },
+    rateLimit: {
+      perMinute: variables.RATE_LIMIT_PER_MINUTE ?? 6_000,
+      authFailuresPerMinute: variables.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 30,
     },
     database: {
       url: secretOf(variables.DATABASE_URL),
