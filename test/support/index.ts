@@ -16,3 +16,4 @@ export {
   stopProviderGateway,
 } from './provider-gateway';
 export { type RawAnswer, rawRequest } from './raw-http';
+export { type RouteEntry, routeTable } from './route-table';

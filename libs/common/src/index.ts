@@ -44,3 +44,4 @@ export { EXTERNAL_ID_PATTERN, ExternalIdPipe } from './http/external-id.pipe';
 export { hardenedServerOptions, hardenHttp, type HttpHardeningOptions } from './http/harden-http';
 export { API_CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers';
 export { MAX_BODY_DEPTH } from './validation/json-body';
+export { DecimalInteger } from './validation/decimal-integer';
