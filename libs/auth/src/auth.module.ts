@@ -9,6 +9,7 @@ import { ApiClientsService } from './api-clients.service';
 import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { KnownProviders, PROVIDER_NAMES } from './known-providers';
+import { RateLimitsService } from './rate-limit/rate-limits.service';
 import { RecordKeyUseInterceptor } from './record-key-use.interceptor';
 
 /** The gateway's own callers: API clients, their keys, the global guard, /admin/clients. */
@@ -24,6 +25,7 @@ export class AuthModule {
         ApiClientsService,
         BootstrapAdminService,
         KnownProviders,
+        RateLimitsService,
         { provide: PROVIDER_NAMES, useValue: providerNames },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: RecordKeyUseInterceptor },
