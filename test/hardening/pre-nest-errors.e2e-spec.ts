@@ -1,4 +1,10 @@
-import { type GatewayHarness, type RawAnswer, rawRequest, startGateway } from '@keyhouse/testing';
+import {
+  type GatewayHarness,
+  type RawAnswer,
+  rawExchange,
+  rawRequest,
+  startGateway,
+} from '@keyhouse/testing';
 
 const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'code', 'requestId', 'errors'];
 
@@ -106,6 +112,16 @@ describe('errors raised before Nest (raw sockets)', () => {
     );
     expectProblem(answer, 413, 'payload_too_large');
     expect(Buffer.byteLength(answer.body)).toBe(Number(answer.headers['content-length']));
+  });
+
+  it('answers a valid request before the garbage pipelined behind it', async () => {
+    const written = await rawExchange(
+      gateway.baseUrl,
+      'GET /health/ready HTTP/1.1\r\nHost: a\r\n\r\nnull GARBAGE\r\n\r\n',
+    );
+    const statuses = [...written.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
+    expect(statuses).toEqual(['200', '400']);
+    expect(written.slice(written.lastIndexOf('\r\n\r\n') + 4)).toContain('validation_failed');
   });
 
   it('still answers a plain request on the same server', async () => {

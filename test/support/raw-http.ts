@@ -18,6 +18,22 @@ export interface RawOptions {
   readonly timeoutMs?: number;
 }
 
+/** Everything the server wrote until it closed the connection (for pipelined requests). */
+export function rawExchange(baseUrl: string, bytes: string, timeoutMs = 5_000): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    let received = '';
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
+}
+
 /**
  * Writes bytes as given to a loopback server and reads the first answer: for requests fetch
  * cannot send (lower-case methods, duplicate headers, CONNECT, broken framing).

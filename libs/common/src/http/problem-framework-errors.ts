@@ -58,7 +58,24 @@ export function problemClientErrorHandler(
       return;
     }
     const [status, detail] = describeClientError(error.code);
-    writeRawProblem(socket, options.production, status, 'validation_failed', detail, randomUUID());
+    const answer = (): void =>
+      writeRawProblem(
+        socket,
+        options.production,
+        status,
+        'validation_failed',
+        detail,
+        randomUUID(),
+      );
+    // Garbage pipelined behind a valid request: that request's answer goes first, as HTTP
+    // orders answers; written now, the problem would land in front of (or inside) it.
+    // Node keeps the answer in progress on the socket (its own clientError check reads it).
+    const inProgress = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (inProgress && !inProgress.writableFinished) {
+      inProgress.once('finish', answer);
+      return;
+    }
+    answer();
   };
 }
 

@@ -1,3 +1,6 @@
+/** Keys named in an error as they are; any other key (long, odd) is not echoed back. */
+const SAFE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * The path of the first string (or object key) holding a NUL character, or undefined.
  * Postgres text cannot hold NUL, so such a value must be refused as input rather than fail
@@ -18,7 +21,7 @@ export function findNul(value: unknown, root: string): string | undefined {
         if (key.includes('\u0000')) {
           return path;
         }
-        pending.push([item, `${path}.${key}`]);
+        pending.push([item, SAFE_KEY.test(key) ? `${path}.${key}` : path]);
       }
     }
   }
