@@ -109,5 +109,13 @@ describe('rate limits', () => {
       // Health stays open.
       expect((await gateway.http.get('/health/live')).status).toBe(200);
     });
+
+    it('counts refusals by budget in the metrics', async () => {
+      const metrics = (await gateway.http.get('/metrics')).text as string;
+      expect(metrics).toMatch(/keyhouse_rate_limited_total\{budget="client"\} 2\b/);
+      expect(metrics).toMatch(/keyhouse_rate_limited_total\{budget="auth_failures"\} (\d+)/);
+      const failures = /budget="auth_failures"\} (\d+)/.exec(metrics)?.[1];
+      expect(Number(failures)).toBe(50 - FAILURES_PER_MINUTE + 2);
+    });
   });
 });

@@ -1,5 +1,7 @@
 import { KeyhouseConfig } from '@keyhouse/config';
+import { MetricsRegistry } from '@keyhouse/observability';
 import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthError, AuthErrorCode } from '../auth.errors';
 
@@ -24,8 +26,19 @@ export interface ClientBudget {
 export class RateLimitsService {
   private readonly perClient: RateLimiterMemory;
   private readonly authFailures: RateLimiterMemory;
+  /** Refusals by budget, so operators see guessing (auth_failures) or a greedy client. */
+  private readonly refused: Counter<'budget'>;
 
-  constructor(private readonly config: KeyhouseConfig) {
+  constructor(
+    private readonly config: KeyhouseConfig,
+    metrics: MetricsRegistry,
+  ) {
+    this.refused = new Counter({
+      name: 'keyhouse_rate_limited_total',
+      help: 'Requests refused with 429, by budget (client, auth_failures)',
+      labelNames: ['budget'],
+      registers: [metrics.registry],
+    });
     this.perClient = new RateLimiterMemory({
       keyPrefix: 'client',
       points: config.rateLimit.perMinute,
@@ -45,6 +58,7 @@ export class RateLimitsService {
   async assertAddressMayAuthenticate(address: string): Promise<void> {
     const state = await this.authFailures.get(address);
     if (state && state.consumedPoints >= this.config.rateLimit.authFailuresPerMinute) {
+      this.refused.inc({ budget: 'auth_failures' });
       throw new AuthError(
         AuthErrorCode.TooManyFailures,
         'Too many failed authentications from this address; retry later',
@@ -63,6 +77,7 @@ export class RateLimitsService {
       return budgetOf(limit, await this.perClient.consume(clientId, 1), false);
     } catch (error) {
       if (error instanceof RateLimiterRes) {
+        this.refused.inc({ budget: 'client' });
         return budgetOf(limit, error, true);
       }
       throw error;
