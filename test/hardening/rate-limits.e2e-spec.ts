@@ -111,7 +111,7 @@ describe('rate limits', () => {
     });
 
     it('counts refusals by budget in the metrics', async () => {
-      const metrics = (await gateway.http.get('/metrics')).text as string;
+      const metrics = (await gateway.http.get('/metrics')).text;
       expect(metrics).toMatch(/keyhouse_rate_limited_total\{budget="client"\} 2\b/);
       expect(metrics).toMatch(/keyhouse_rate_limited_total\{budget="auth_failures"\} (\d+)/);
       const failures = /budget="auth_failures"\} (\d+)/.exec(metrics)?.[1];
