@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProblemCode } from '../errors/problem-code';
@@ -82,18 +82,17 @@ export function problemClientErrorHandler(
 /** Listeners for the two requests Node answers itself unless told otherwise. */
 export function answerExpectationAndConnect(server: Server, options: RawProblemOptions): void {
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = options.requestIdOf(request);
     const body = JSON.stringify(
-      problemDocument(
-        'validation_failed',
-        'Only Expect: 100-continue is supported',
-        options.requestIdOf(request),
-        { status: 417 },
-      ),
+      problemDocument('validation_failed', 'Only Expect: 100-continue is supported', requestId, {
+        status: 417,
+      }),
     );
     response.writeHead(417, {
       ...rawSecurityHeaders(options.production),
       'content-type': PROBLEM_CONTENT_TYPE,
       'content-length': Buffer.byteLength(body),
+      'x-request-id': requestId,
     });
     response.end(body);
   });
@@ -143,14 +142,7 @@ function writeRawProblem(
   const head = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}`)
     .join('\r\n');
-  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n${head}\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${head}\r\n\r\n${body}`);
   // end() flushes then half-closes; a client that keeps its side open is cut off shortly.
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
-};
