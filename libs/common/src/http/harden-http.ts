@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerOptions } from 'node:http';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { registerJsonBodyParser } from '../validation/json-body';
+import { registerBodyDrain } from './drain-unread-body';
 import {
   answerExpectationAndConnect,
   frameworkErrorAnswer,
@@ -44,6 +45,8 @@ export function hardenHttp(fastify: FastifyInstance, options: HttpHardeningOptio
   answerExpectationAndConnect(fastify.server, options);
   registerRequestGuards(fastify, options);
   registerJsonBodyParser(fastify);
+  // Sixteen times the body limit: enough for any honest mistake, cheap to read.
+  registerBodyDrain(fastify, Math.max(1024 * 1024, options.bodyLimitBytes * 16));
   registerSecurityHeaders(fastify, {
     production: options.production,
     pagePolicies: [{ prefix: '/docs', policy: DOCS_CONTENT_SECURITY_POLICY }],
