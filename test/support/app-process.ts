@@ -43,6 +43,7 @@ export class AppProcess {
       ...(app === 'worker' ? { WORKER_PORT: String(port) } : {}),
       LOG_LEVEL: 'info',
       VAULT_KEYS: TEST_VAULT_KEYS,
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
       ...env,
     };
     const child = spawn(process.execPath, [entry], {

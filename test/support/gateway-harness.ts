@@ -50,6 +50,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     SANDBOX: 'false',
     REFRESH_ENABLED: 'false',
     VAULT_KEYS: TEST_VAULT_KEYS,
+    // Suites send many unauthenticated requests from one address; the rate-limit suite
+    // sets its own budgets.
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   });
   const logs = new LogCapture();

@@ -15,3 +15,6 @@ export {
   startProviderGateway,
   stopProviderGateway,
 } from './provider-gateway';
+export { type RawAnswer, rawExchange, rawRequest } from './raw-http';
+export { type RouteEntry, routeTable } from './route-table';
+export { type TableFingerprints, TableSnapshots } from './table-snapshot';

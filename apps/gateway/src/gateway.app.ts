@@ -1,4 +1,9 @@
-import { GRACEFUL_HTTP_OPTIONS } from '@keyhouse/common';
+import {
+  GRACEFUL_HTTP_OPTIONS,
+  hardenedServerOptions,
+  hardenHttp,
+  type HttpHardeningOptions,
+} from '@keyhouse/common';
 import type { KeyhouseConfig } from '@keyhouse/config';
 import {
   generateRequestId,
@@ -21,7 +26,9 @@ export async function createGatewayApp(
   config: KeyhouseConfig,
   rootLogger: Logger,
 ): Promise<NestFastifyApplication> {
+  const hardening = hardeningOptions(config);
   const adapter = new FastifyAdapter({
+    ...hardenedServerOptions(hardening),
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: generateRequestId,
     logger: false,
@@ -47,6 +54,7 @@ export async function createGatewayApp(
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify parses text/plain into a string by default; refuse it like any non-JSON body.
   fastify.removeContentTypeParser('text/plain');
+  hardenHttp(fastify, hardening);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -54,6 +62,15 @@ export async function createGatewayApp(
   setUpOpenApi(app);
   await app.init();
   return app;
+}
+
+function hardeningOptions(config: KeyhouseConfig): HttpHardeningOptions {
+  return {
+    production: config.isProduction,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    requestTimeoutMs: config.http.requestTimeoutMs,
+    requestIdOf: generateRequestId,
+  };
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -48,14 +48,17 @@ export class ApiClientsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Resolves a presented key to its caller, or undefined for an unknown or deleted key. */
+  /**
+   * Resolves a presented key to its caller, or undefined for an unknown or deleted key.
+   * Read-only: the use is recorded (`recordUse`) only once the request has succeeded, so a
+   * refused request changes nothing.
+   */
   async authenticate(presentedKey: string): Promise<Caller | undefined> {
     const presentedHash = hashApiKey(presentedKey);
     const client = await this.clients.findActiveByKeyHash(presentedHash);
     if (!client?.keyHash || !hashesMatch(client.keyHash, presentedHash)) {
       return undefined;
     }
-    this.recordUse(client.id);
     return toCaller(client);
   }
 
@@ -157,7 +160,8 @@ export class ApiClientsService {
     return client;
   }
 
-  private recordUse(clientId: string): void {
+  /** Sets last_used_at (at most once a minute per client, without waiting for the write). */
+  recordUse(clientId: string): void {
     const now = Date.now();
     if (now - (this.lastUsedWritten.get(clientId) ?? 0) < LAST_USED_RESOLUTION_MS) {
       return;

@@ -1,4 +1,4 @@
-import { KeyhouseError, type ProblemCode } from '@keyhouse/common';
+import { KeyhouseError, type KeyhouseErrorOptions, type ProblemCode } from '@keyhouse/common';
 
 export enum AuthErrorCode {
   MissingKey = 'missing_key',
@@ -9,6 +9,10 @@ export enum AuthErrorCode {
   /** Development keys: tokens of at most an hour, VIEWER and GUEST roles only. */
   DevelopmentLimit = 'development_limit',
   RouteWithoutScope = 'route_without_scope',
+  /** The client spent its requests for this minute. */
+  RateLimited = 'rate_limited',
+  /** The source address spent its failed authentications for this minute. */
+  TooManyFailures = 'too_many_failures',
 }
 
 export class AuthError extends KeyhouseError {
@@ -17,8 +21,9 @@ export class AuthError extends KeyhouseError {
   constructor(
     readonly reason: AuthErrorCode,
     detail: string,
+    options: Pick<KeyhouseErrorOptions, 'retryAfterSeconds'> = {},
   ) {
-    super(detail);
+    super(detail, options);
     this.problemCode = problemCodeOf(reason);
   }
 }
@@ -34,5 +39,8 @@ function problemCodeOf(reason: AuthErrorCode): ProblemCode {
     case AuthErrorCode.DevelopmentLimit:
     case AuthErrorCode.RouteWithoutScope:
       return 'forbidden';
+    case AuthErrorCode.RateLimited:
+    case AuthErrorCode.TooManyFailures:
+      return 'rate_limited';
   }
 }

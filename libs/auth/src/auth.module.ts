@@ -1,6 +1,6 @@
 import { AuditModule } from '@keyhouse/audit';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminClientsController } from './admin/admin-clients.controller';
 import { ApiClientEntity } from './api-client.entity';
@@ -9,6 +9,8 @@ import { ApiClientsService } from './api-clients.service';
 import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { KnownProviders, PROVIDER_NAMES } from './known-providers';
+import { RateLimitsService } from './rate-limit/rate-limits.service';
+import { RecordKeyUseInterceptor } from './record-key-use.interceptor';
 
 /** The gateway's own callers: API clients, their keys, the global guard, /admin/clients. */
 @Module({})
@@ -23,8 +25,10 @@ export class AuthModule {
         ApiClientsService,
         BootstrapAdminService,
         KnownProviders,
+        RateLimitsService,
         { provide: PROVIDER_NAMES, useValue: providerNames },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: RecordKeyUseInterceptor },
       ],
       exports: [ApiClientsService, BootstrapAdminService],
     };

@@ -1,11 +1,12 @@
 export { isDatabaseUnavailable } from './errors/database-unavailable';
 export { type FieldError, KeyhouseError, type KeyhouseErrorOptions } from './errors/keyhouse-error';
 export { codeForStatus, type ProblemCode, statusOf } from './errors/problem-code';
+export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
-  ProblemDetailsFilter,
-} from './errors/problem-details.filter';
+  problemDocument,
+} from './errors/problem-document';
 export { RequestError, RequestErrorCode } from './errors/request.errors';
 export { UuidParamPipe } from './http/uuid-param.pipe';
 export {
@@ -42,3 +43,7 @@ export {
   type Scope,
 } from './access/scopes';
 export { EXTERNAL_ID_PATTERN, ExternalIdPipe } from './http/external-id.pipe';
+export { hardenedServerOptions, hardenHttp, type HttpHardeningOptions } from './http/harden-http';
+export { API_CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers';
+export { MAX_BODY_DEPTH } from './validation/json-body';
+export { DecimalInteger } from './validation/decimal-integer';

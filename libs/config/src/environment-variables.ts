@@ -201,6 +201,30 @@ export class EnvironmentVariables {
   @Max(60_000)
   UPSTREAM_CONNECT_TIMEOUT_MS?: number;
 
+  /** The whole request (head and body) must arrive within this, else 408. */
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS?: number;
+
+  /** Requests per API client per minute, in each gateway process. */
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_MINUTE?: number;
+
+  /** Failed authentications per source address per minute, in each gateway process. */
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
+
   @IsOptional()
   @emptyToUndefined()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

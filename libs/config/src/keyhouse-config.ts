@@ -39,6 +39,15 @@ export abstract class KeyhouseConfig {
     readonly workerPort: number;
     /** How long SIGTERM waits for in-flight work before the process exits anyway. */
     readonly shutdownGraceMs: number;
+    /** The whole request (head and body) must arrive within this, else 408. */
+    readonly requestTimeoutMs: number;
+  };
+  /** In-memory budgets per process (no database round trip on the request path). */
+  abstract readonly rateLimit: {
+    /** Requests per API client per minute. */
+    readonly perMinute: number;
+    /** Failed authentications per source address per minute. */
+    readonly authFailuresPerMinute: number;
   };
   abstract readonly database: {
     /** Unset means "start an embedded Postgres under dataDir". */

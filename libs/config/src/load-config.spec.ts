@@ -92,6 +92,29 @@ describe('loadConfig', () => {
     expect(loadConfig({}).refresh.writeMarginMs).toBe(2_000);
   });
 
+  it('reads the rate limits and the request timeout, with their defaults', () => {
+    const defaults = loadConfig({});
+    expect(defaults.rateLimit).toEqual({ perMinute: 6_000, authFailuresPerMinute: 30 });
+    expect(defaults.http.requestTimeoutMs).toBe(30_000);
+    const set = loadConfig({
+      RATE_LIMIT_PER_MINUTE: '120',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '5',
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
+    });
+    expect(set.rateLimit).toEqual({ perMinute: 120, authFailuresPerMinute: 5 });
+    expect(set.http.requestTimeoutMs).toBe(2_000);
+  });
+
+  it.each([
+    ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['RATE_LIMIT_PER_MINUTE', '0x10'],
+    ['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', '-1'],
+    ['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 'many'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '5'],
+  ])('refuses %s=%s by name', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
   it('keeps secrets out of strings, JSON and inspection', () => {
     const config = loadConfig({
       BOOTSTRAP_ADMIN_KEY: 'a'.repeat(40),

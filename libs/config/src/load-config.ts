@@ -84,6 +84,11 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       bodyLimitBytes: 64 * 1024,
       workerPort: variables.WORKER_PORT ?? 3001,
       shutdownGraceMs: variables.SHUTDOWN_GRACE_MS ?? 25_000,
+      requestTimeoutMs: variables.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    },
+    rateLimit: {
+      perMinute: variables.RATE_LIMIT_PER_MINUTE ?? 6_000,
+      authFailuresPerMinute: variables.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 30,
     },
     database: {
       url: secretOf(variables.DATABASE_URL),

@@ -9,18 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { type FieldError, KeyhouseError } from './keyhouse-error';
 import { codeForStatus, type ProblemCode, statusOf } from './problem-code';
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-export interface ProblemDetails {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly code: ProblemCode;
-  readonly requestId: string;
-  readonly errors?: readonly FieldError[];
-}
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problemDocument } from './problem-document';
 
 interface ResolvedProblem {
   readonly code: ProblemCode;
@@ -43,20 +32,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = this.resolve(exception, request);
-    const { status, title } = statusOf(problem.code);
-    const body: ProblemDetails = {
-      type: `urn:keyhouse:problem:${problem.code}`,
-      title,
-      status,
-      detail: problem.detail,
-      code: problem.code,
-      requestId: String(request.id),
-      ...(problem.errors ? { errors: problem.errors } : {}),
-    };
+    const body: ProblemDetails = problemDocument(problem.code, problem.detail, String(request.id), {
+      errors: problem.errors,
+    });
     if (problem.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
     }
-    void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
   private resolve(exception: unknown, request: FastifyRequest): ResolvedProblem {

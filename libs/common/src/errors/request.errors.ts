@@ -25,6 +25,11 @@ export class RequestError extends KeyhouseError {
     return new RequestError(RequestErrorCode.InvalidInput, detail, errors);
   }
 
+  /** Postgres text cannot hold NUL; such input is refused wherever it arrives. */
+  static nulCharacter(field: string): RequestError {
+    return RequestError.invalid([{ field, message: `${field} must not contain NUL characters` }]);
+  }
+
   static notFound(what: string): RequestError {
     return new RequestError(RequestErrorCode.NotFound, `${what} was not found`);
   }

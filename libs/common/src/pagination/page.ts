@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RequestError } from '../errors/request.errors';
+import { DecimalInteger } from '../validation/decimal-integer';
 
 /** `?limit=&cursor=` as API.md fixes them: 1–200, default 50. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInteger()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -37,21 +37,39 @@ export function encodeCursor(position: PagePosition): string {
   );
 }
 
+/**
+ * Only a cursor this API issued is accepted: it must decode to `[ISO date, UUID]` and
+ * encode back to exactly the text sent. A lenient parse (`new Date` reads many formats and
+ * ignores some garbage) would turn a damaged cursor into some other position in the list.
+ */
 export function decodeCursor(cursor: string | undefined): PagePosition | undefined {
   if (cursor === undefined) {
     return undefined;
   }
+  const position = parseCursor(cursor);
+  if (!position || encodeCursor(position) !== cursor) {
+    throw RequestError.invalid([{ field: 'cursor', message: 'cursor is not one this API issued' }]);
+  }
+  return position;
+}
+
+function parseCursor(cursor: string): PagePosition | undefined {
   try {
-    const [createdAt, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
-    const date = new Date(String(createdAt));
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(parsed) || parsed.length !== 2) {
+      return undefined;
+    }
+    const [createdAt, id] = parsed as unknown[];
+    if (typeof createdAt !== 'string' || !ISO_INSTANT.test(createdAt)) {
+      return undefined;
+    }
+    const date = new Date(createdAt);
     if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(date.getTime())) {
-      throw new Error('bad cursor');
+      return undefined;
     }
     return { createdAt: date, id };
   } catch {
-    throw RequestError.invalid([{ field: 'cursor', message: 'cursor is not one this API issued' }]);
+    return undefined;
   }
 }
 
@@ -71,4 +89,5 @@ export function toPage<Row extends PagePosition, Item>(
   };
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,6 @@
-import { PageQuery } from '@keyhouse/common';
+import { DecimalInteger, PageQuery } from '@keyhouse/common';
 import { CREDENTIAL_STATUSES, type CredentialStatus } from '@keyhouse/vault';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export class ListCredentialsQuery extends PageQuery {
@@ -29,7 +28,7 @@ export class AdminListCredentialsQuery extends PageQuery {
     description: 'Only credentials whose access token expires within this many seconds',
   })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInteger()
   @IsInt()
   @Min(0)
   @Max(315_360_000)

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldError } from '../errors/keyhouse-error';
+import type { ProblemCode } from '../errors/problem-code';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../errors/problem-document';
+import { findNul } from '../validation/nul-characters';
+
+/**
+ * Checks on every request, before routing reaches a guard, pipe or handler (so for routes
+ * outside Nest too: /metrics, /docs):
+ * - exactly one Host header on HTTP/1.1 (RFC 9112 §3.2: a request with none or several is
+ *   answered 400); Node's own check is off so that this answer is problem+json;
+ * - a declared body over the limit is refused with 413 on every method: Fastify reads no
+ *   body for GET, so without this a huge GET body was left on the connection;
+ * - no NUL in a query value or path parameter (the body is checked by the JSON parser).
+ * The answer is sent from the hook: routes registered outside Nest (/metrics) do not go
+ * through Nest's error handler, so a thrown error would reach them as a bare 500.
+ */
+export function registerRequestGuards(
+  fastify: FastifyInstance,
+  options: { readonly bodyLimitBytes: number },
+): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!hasOneHost(request)) {
+      return refuse(request, reply, 'validation_failed', 'Send exactly one Host header', [
+        { field: 'host', message: 'send exactly one Host header' },
+      ]);
+    }
+    if (Number(request.headers['content-length'] ?? 0) > options.bodyLimitBytes) {
+      const kib = Math.round(options.bodyLimitBytes / 1024);
+      return refuse(
+        request,
+        reply,
+        'payload_too_large',
+        `The request body is larger than ${kib} KiB`,
+      );
+    }
+    const field = findNul(request.params, 'path') ?? findNul(request.query, 'query');
+    if (field) {
+      const message = `${field} must not contain NUL characters`;
+      return refuse(request, reply, 'validation_failed', message, [{ field, message }]);
+    }
+    return undefined;
+  });
+}
+
+function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ProblemCode,
+  detail: string,
+  errors?: readonly FieldError[],
+): FastifyReply {
+  const body = problemDocument(code, detail, String(request.id), { errors });
+  return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+function hasOneHost(request: FastifyRequest): boolean {
+  const raw = request.raw.rawHeaders;
+  let hosts = 0;
+  for (let index = 0; index < raw.length; index += 2) {
+    if (raw[index]?.toLowerCase() === 'host') {
+      hosts++;
+    }
+  }
+  return hosts === 1 || (hosts === 0 && request.raw.httpVersion !== '1.1');
+}
