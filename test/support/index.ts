@@ -15,3 +15,5 @@ export {
   startProviderGateway,
   stopProviderGateway,
 } from './provider-gateway';
+export { CHROMIUM_PATH, launchChromium, openPage, type RecordedPage, screenshot } from './browser';
+export { type Exposure, expectNoSecretsExposed } from './secrets';

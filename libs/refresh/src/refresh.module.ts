@@ -1,3 +1,4 @@
+import { AuditModule } from '@keyhouse/audit';
 import { VaultModule, ON_DEMAND_REFRESHER, CredentialEntity } from '@keyhouse/vault';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -6,6 +7,7 @@ import { AdminRefreshController } from './admin-refresh.controller';
 import { LeaseOwner } from './lease-owner';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { RefreshExecutor } from './refresh-executor.service';
+import { RefreshHistoryService } from './refresh-history.service';
 import { RefreshInstanceEntity } from './refresh-instance.entity';
 import { RefreshMetrics } from './refresh-metrics';
 import { RefreshScheduler } from './refresh-scheduler.service';
@@ -30,6 +32,7 @@ export class RefreshModule {
     return {
       module: RefreshModule,
       imports: [
+        AuditModule,
         VaultModule,
         TypeOrmModule.forFeature([RefreshInstanceEntity, CredentialEntity]),
         ...(options.scheduler ? [ScheduleModule.forRoot()] : []),
@@ -41,6 +44,7 @@ export class RefreshModule {
         RefreshExecutor,
         RefreshStatusRepository,
         RefreshStatusService,
+        RefreshHistoryService,
         OnDemandRefreshService,
         { provide: ON_DEMAND_REFRESHER, useExisting: OnDemandRefreshService },
         ...(options.scheduler ? [RefreshScheduler] : []),

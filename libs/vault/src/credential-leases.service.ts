@@ -147,6 +147,7 @@ export class CredentialLeases {
       ...this.auditTarget(credential),
       action: 'credential.refreshed',
       actor,
+      details: latenessOf(credential.refreshAt),
     });
     return 'written';
   }
@@ -274,6 +275,15 @@ export class CredentialLeases {
       details: { code, willRetry },
     });
   }
+}
+
+/**
+ * How long after its refresh_at a due credential was refreshed, for the refresh history;
+ * nothing for one refreshed early (on demand, before it was due).
+ */
+function latenessOf(refreshAt: Date | null): { latenessSeconds: number } | undefined {
+  const late = refreshAt ? Date.now() - refreshAt.getTime() : -1;
+  return late >= 0 ? { latenessSeconds: Math.round(late / 100) / 10 } : undefined;
 }
 
 function idsOf(rows: unknown): string[] {
