@@ -17,3 +17,4 @@ export {
 } from './provider-gateway';
 export { CHROMIUM_PATH, launchChromium, openPage, type RecordedPage, screenshot } from './browser';
 export { type Exposure, expectNoSecretsExposed } from './secrets';
+export { type CliResult, runCli, startCli } from './cli-process';
