@@ -16,6 +16,8 @@ import {
   TEST_VAULT_KEY_B,
   type TestDatabase,
 } from '@keyhouse/testing';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-console-789' };
@@ -139,10 +141,6 @@ describe('web console in Chromium', () => {
     const page = await open();
     await signIn(page, teamKey);
     await page.getByRole('alert').getByText('team key without the admin scope').waitFor();
-    await page
-      .getByText('Sign in again with an admin API key')
-      .waitFor({ state: 'detached' })
-      .catch(() => undefined);
     expect(await page.context().cookies()).toEqual([]);
     await screenshot(page, 'console-team-key-refused');
   });
@@ -193,6 +191,28 @@ describe('web console in Chromium', () => {
       expect(attempt.body.detail).toContain('x-csrf-token');
     }
     expect((await gateway.admin.get('/admin/clients?limit=200')).body.items).toHaveLength(before);
+
+    // A page of another origin on the same host (so "same-site": the cookie goes along)
+    // fires the write blind, as a CSRF attack would.
+    const attacker = await serveAttackerPage(gateway.baseUrl);
+    try {
+      const answers: Record<string, number> = {};
+      page.on('response', (r) => {
+        if (r.url().includes('/console/api/')) {
+          answers[r.url().slice(gateway.baseUrl.length)] = r.status();
+        }
+      });
+      await page.goto(attacker.url);
+      await page.getByText('sent').waitFor();
+      // A JSON body cannot be sent cross-origin without CORS, so a plain-text body is refused
+      // as a content type; a bodiless POST reaches the console and lacks the token.
+      expect(answers).toEqual({ '/console/api/clients': 415, '/console/api/vault/rotate': 403 });
+    } finally {
+      await new Promise((resolve) => attacker.server.close(resolve));
+    }
+    expect((await gateway.admin.get('/admin/clients?limit=200')).body.items).toHaveLength(before);
+    const rotations = await gateway.admin.get('/admin/audit?action=vault.rotation_started');
+    expect(rotations.body.items).toEqual([]);
     await screenshot(page, 'console-csrf-refused');
   });
 
@@ -223,6 +243,37 @@ describe('web console in Chromium', () => {
     await page.getByTestId('clients-table').getByText('reporting').waitFor();
     expect(await page.content()).not.toContain(apiKey);
     await expect(page.getByTestId('new-key').count()).resolves.toBe(0);
+  });
+
+  it('filters credentials and the audit trail', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    const filters = page.getByTestId('credential-filters');
+    await filters.getByLabel('Team').fill('growth');
+    await filters.getByLabel('Provider').selectOption('mesh');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/team=growth/);
+    const rows = page.getByTestId('credentials-table').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await filters.getByLabel('Status').selectOption('revoked');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No credentials match').waitFor();
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    const audit = page.getByTestId('audit-filters');
+    await audit.getByLabel('Action').selectOption('credential.stored');
+    await audit.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/action=credential.stored/);
+    const events = page.getByTestId('audit-table').locator('tbody tr');
+    await events.first().waitFor();
+    expect(await events.count()).toBe(100);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await events.nth(SEEDED).waitFor();
+    expect(await events.count()).toBe(SEEDED + 1);
+    await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    await screenshot(page, 'console-audit-filtered');
   });
 
   it('refreshes a credential after confirmation and its timeline grows', async () => {
@@ -258,3 +309,24 @@ describe('web console in Chromium', () => {
     await screenshot(page, 'console-vault-rotated');
   });
 });
+
+/** A page on another origin that posts to the console without its CSRF token. */
+async function serveAttackerPage(gatewayUrl: string): Promise<{ server: Server; url: string }> {
+  const post = (path: string, extra: string) =>
+    `fetch(${JSON.stringify(`${gatewayUrl}${path}`)}, { method: 'POST', mode: 'no-cors', credentials: 'include'${extra} })`;
+  const script = `Promise.allSettled([
+    ${post('/console/api/clients', `, headers: { 'content-type': 'text/plain' }, body: '{"name":"csrf","team":"evil","scopes":["admin"],"providers":["*"]}'`)},
+    ${post('/console/api/vault/rotate', '')},
+  ]).then(() => { document.body.textContent = 'sent'; });`;
+  const server = createServer((request, response) => {
+    if (request.url === '/attack.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return;
+    }
+    response
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><body>attacking<script src="/attack.js"></script></body>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}

@@ -25,7 +25,8 @@ export class AdminApiClient {
     method: AdminMethod,
     url: string,
     key: Secret,
-    body?: unknown,
+    body: unknown,
+    remoteAddress: string,
   ): Promise<AdminAnswer> {
     if (!url.startsWith('/admin/')) {
       throw new Error('the console only calls /admin routes');
@@ -35,6 +36,8 @@ export class AdminApiClient {
     const answer = await fastify.inject({
       method,
       url,
+      // The operator's address, not loopback: per-address limits and logs see who it was.
+      remoteAddress,
       headers: {
         authorization: `Bearer ${key.reveal()}`,
         ...(hasBody ? { 'content-type': 'application/json' } : {}),

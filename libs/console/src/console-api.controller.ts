@@ -43,6 +43,7 @@ export class ConsoleApiController {
       `/admin/${path}${query === undefined ? '' : `?${query}`}`,
       request.consoleSession!.apiKey,
       request.body,
+      request.ip,
     );
     if (answer.status === 401) {
       // The key was rotated or deleted since sign-in: this session is over.

@@ -34,6 +34,7 @@ export class ConsoleSessionController {
   @HttpCode(201)
   async signIn(
     @Body() body: SignInDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConsoleSessionResponse> {
     // The key proves itself the way every admin call does: through the admin API's guard.
@@ -41,6 +42,8 @@ export class ConsoleSessionController {
       'GET',
       '/admin/clients?limit=1',
       new Secret(body.apiKey),
+      undefined,
+      request.ip,
     );
     if (probe.status === 401) {
       throw new ConsoleError(

@@ -20,7 +20,7 @@ export interface RequestWithSession {
  * Console routes authenticate with the session cookie instead of a bearer key. A request
  * that changes state must also carry the session's CSRF token in a header, which another
  * site can neither read nor set; cross-site requests are refused outright where the browser
- * says so (Sec-Fetch-Site), and the cookie is SameSite=Strict besides.
+ * says so (Sec-Fetch-Site other than same-origin), and the cookie is SameSite=Strict besides.
  */
 @Injectable()
 export class ConsoleSessionGuard implements CanActivate {
@@ -37,10 +37,13 @@ export class ConsoleSessionGuard implements CanActivate {
       );
     }
     if (!SAFE_METHODS.has(request.method)) {
-      if (request.headers['sec-fetch-site'] === 'cross-site') {
+      // Another port of the same host is "same-site", and SameSite cookies go along: only
+      // the console's own origin may write (browsers that send no Sec-Fetch-Site rely on the token).
+      const site = request.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin') {
         throw new ConsoleError(
           ConsoleErrorCode.CsrfRejected,
-          'Cross-site requests to the console are refused: use the console itself',
+          'Requests from other sites to the console are refused: use the console itself',
         );
       }
       if (!csrfTokenMatches(session, request.headers[CSRF_HEADER])) {
