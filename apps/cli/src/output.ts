@@ -29,10 +29,16 @@ export class Output {
       this.line(empty);
       return;
     }
-    const table = new Table({ head: headings, style: { head: [], border: [] } });
+    const table = new Table({
+      head: headings,
+      style: { head: [], border: [], compact: true },
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
     table.push(
       ...rows.map((row) =>
-        row.map((cell) => (cell === null || cell === undefined ? '—' : String(cell))),
+        row.map((cell) =>
+          cell === null || cell === undefined || cell === '' ? '—' : String(cell),
+        ),
       ),
     );
     this.line(table.toString());

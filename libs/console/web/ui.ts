@@ -41,7 +41,7 @@ const HINTS: Record<string, string> = {
 };
 
 /** An error box that says what happened and what to do about it. */
-export function errorBox(error: unknown): HTMLElement {
+export function errorBox(error: unknown, hints: Record<string, string> = {}): HTMLElement {
   const problem =
     error instanceof ApiProblem
       ? error
@@ -50,7 +50,11 @@ export function errorBox(error: unknown): HTMLElement {
     'div',
     { class: 'alert alert-error', role: 'alert' },
     h('strong', {}, problem.detail),
-    h('span', { class: 'hint' }, HINTS[problem.code] ?? 'Reload the page and try again.'),
+    h(
+      'span',
+      { class: 'hint' },
+      hints[problem.code] ?? HINTS[problem.code] ?? 'Reload the page and try again.',
+    ),
   );
 }
 

@@ -2,6 +2,12 @@ import { rememberSession, session, type SessionInfo } from '../api';
 import { formValues, h, replace } from '../dom';
 import { errorBox } from '../ui';
 
+const SIGN_IN_HINTS: Record<string, string> = {
+  unauthenticated: 'Check it for typos: a rotated or deleted key no longer works.',
+  forbidden: 'Use a key with the admin scope, such as the one the gateway printed at first start.',
+  validation_failed: 'Paste the whole key, without spaces around it.',
+};
+
 export function renderSignIn(onSignedIn: (session: SessionInfo) => void): HTMLElement {
   const message = h('div', { class: 'message' });
   const form = h(
@@ -34,7 +40,7 @@ export function renderSignIn(onSignedIn: (session: SessionInfo) => void): HTMLEl
         rememberSession(signedIn);
         onSignedIn(signedIn);
       })
-      .catch((error: unknown) => replace(message, errorBox(error)));
+      .catch((error: unknown) => replace(message, errorBox(error, SIGN_IN_HINTS)));
   });
   return h('div', { class: 'signin' }, form);
 }
