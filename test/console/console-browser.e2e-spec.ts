@@ -10,14 +10,13 @@ import {
   openPage,
   type RecordedPage,
   screenshot,
+  serveForeignPage,
   seedCredential,
   startGateway,
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   type TestDatabase,
 } from '@keyhouse/testing';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-console-789' };
@@ -194,7 +193,7 @@ describe('web console in Chromium', () => {
 
     // A page of another origin on the same host (so "same-site": the cookie goes along)
     // fires the write blind, as a CSRF attack would.
-    const attacker = await serveAttackerPage(gateway.baseUrl);
+    const attacker = await serveForeignPage(csrfScript(gateway.baseUrl));
     try {
       const answers: Record<string, number> = {};
       page.on('response', (r) => {
@@ -208,7 +207,7 @@ describe('web console in Chromium', () => {
       // as a content type; a bodiless POST reaches the console and lacks the token.
       expect(answers).toEqual({ '/console/api/clients': 415, '/console/api/vault/rotate': 403 });
     } finally {
-      await new Promise((resolve) => attacker.server.close(resolve));
+      await attacker.close();
     }
     expect((await gateway.admin.get('/admin/clients?limit=200')).body.items).toHaveLength(before);
     const rotations = await gateway.admin.get('/admin/audit?action=vault.rotation_started');
@@ -310,23 +309,12 @@ describe('web console in Chromium', () => {
   });
 });
 
-/** A page on another origin that posts to the console without its CSRF token. */
-async function serveAttackerPage(gatewayUrl: string): Promise<{ server: Server; url: string }> {
+/** Posts to the console from another origin without its CSRF token, then says "sent". */
+function csrfScript(gatewayUrl: string): string {
   const post = (path: string, extra: string) =>
     `fetch(${JSON.stringify(`${gatewayUrl}${path}`)}, { method: 'POST', mode: 'no-cors', credentials: 'include'${extra} })`;
-  const script = `Promise.allSettled([
+  return `Promise.allSettled([
     ${post('/console/api/clients', `, headers: { 'content-type': 'text/plain' }, body: '{"name":"csrf","team":"evil","scopes":["admin"],"providers":["*"]}'`)},
     ${post('/console/api/vault/rotate', '')},
   ]).then(() => { document.body.textContent = 'sent'; });`;
-  const server = createServer((request, response) => {
-    if (request.url === '/attack.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      return;
-    }
-    response
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><body>attacking<script src="/attack.js"></script></body>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }

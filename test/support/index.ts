@@ -15,6 +15,13 @@ export {
   startProviderGateway,
   stopProviderGateway,
 } from './provider-gateway';
-export { CHROMIUM_PATH, launchChromium, openPage, type RecordedPage, screenshot } from './browser';
+export {
+  CHROMIUM_PATH,
+  launchChromium,
+  openPage,
+  type RecordedPage,
+  screenshot,
+  serveForeignPage,
+} from './browser';
 export { type Exposure, expectNoSecretsExposed } from './secrets';
 export { type CliResult, runCli, startCli } from './cli-process';
