@@ -18,3 +18,13 @@ export {
 export { type RawAnswer, rawExchange, rawRequest } from './raw-http';
 export { type RouteEntry, routeTable } from './route-table';
 export { type TableFingerprints, TableSnapshots } from './table-snapshot';
+export {
+  CHROMIUM_PATH,
+  launchChromium,
+  openPage,
+  type RecordedPage,
+  screenshot,
+  serveForeignPage,
+} from './browser';
+export { type Exposure, expectNoSecretsExposed } from './secrets';
+export { type CliResult, runCli, startCli } from './cli-process';

@@ -2,6 +2,7 @@ import { AuditModule } from '@keyhouse/audit';
 import { AuthModule } from '@keyhouse/auth';
 import { ProblemDetailsFilter, StrictValidationPipe } from '@keyhouse/common';
 import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
+import { ConsoleModule } from '@keyhouse/console';
 import { CredentialsModule } from '@keyhouse/credentials';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
@@ -12,7 +13,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 
-/** The HTTP gateway: public /v1 routes, /admin, health, metrics, docs. */
+/** The HTTP gateway: public /v1 routes, /admin, health, metrics, docs, the /console. */
 @Module({})
 export class GatewayModule {
   static register(config: KeyhouseConfig, rootLogger: Logger): DynamicModule {
@@ -28,6 +29,7 @@ export class GatewayModule {
         CredentialsModule,
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

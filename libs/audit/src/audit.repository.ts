@@ -5,6 +5,16 @@ import type { EntityManager, Repository } from 'typeorm';
 import type { AuditEventInput } from './audit-action';
 import { AuditEventEntity } from './audit-event.entity';
 
+/** One minute of refresh outcomes, as the audit trail recorded them. */
+export interface RefreshMinuteRow {
+  readonly minute: Date;
+  readonly succeeded: number;
+  readonly retrying: number;
+  readonly failed: number;
+  readonly latenessAvgSeconds: number | null;
+  readonly latenessMaxSeconds: number | null;
+}
+
 export interface AuditFilters {
   readonly team?: string;
   readonly credentialId?: string;
@@ -50,6 +60,30 @@ export class AuditRepository {
       query.andWhere('(event.created_at, event.id) < (:createdAt, :id)', after);
     }
     return query.getMany();
+  }
+
+  /** Refresh outcomes per minute since `since` (minutes without any are absent). */
+  async refreshOutcomesByMinute(since: Date): Promise<RefreshMinuteRow[]> {
+    const rows = await this.events.query<Record<string, string | Date | null>[]>(
+      `SELECT date_trunc('minute', created_at) AS minute,
+         count(*) FILTER (WHERE action = 'credential.refreshed')::int AS succeeded,
+         count(*) FILTER (WHERE action = 'credential.refresh_failed' AND details->>'willRetry' = 'true')::int AS retrying,
+         count(*) FILTER (WHERE action = 'credential.refresh_failed' AND details->>'willRetry' IS DISTINCT FROM 'true')::int AS failed,
+         avg((details->>'latenessSeconds')::numeric)::float8 AS lateness_avg,
+         max((details->>'latenessSeconds')::numeric)::float8 AS lateness_max
+       FROM audit_events
+       WHERE created_at >= $1 AND action IN ('credential.refreshed', 'credential.refresh_failed')
+       GROUP BY 1 ORDER BY 1`,
+      [since],
+    );
+    return rows.map((row) => ({
+      minute: new Date(row.minute as Date),
+      succeeded: Number(row.succeeded),
+      retrying: Number(row.retrying),
+      failed: Number(row.failed),
+      latenessAvgSeconds: row.lateness_avg === null ? null : Number(row.lateness_avg),
+      latenessMaxSeconds: row.lateness_max === null ? null : Number(row.lateness_max),
+    }));
   }
 }
 

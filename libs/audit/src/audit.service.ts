@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditDetails, AuditEventInput } from './audit-action';
 import type { AuditEventEntity } from './audit-event.entity';
-import { type AuditFilters, AuditRepository } from './audit.repository';
+import { type AuditFilters, AuditRepository, type RefreshMinuteRow } from './audit.repository';
 
 export interface AuditEventView {
   readonly id: string;
@@ -68,6 +68,10 @@ export class AuditService implements OnApplicationShutdown {
     limit: number,
   ): Promise<Page<AuditEventView>> {
     return toPage(await this.events.listPage(filters, after, limit), limit, present);
+  }
+
+  refreshOutcomesByMinute(since: Date): Promise<RefreshMinuteRow[]> {
+    return this.events.refreshOutcomesByMinute(since);
   }
 }
 

@@ -10,3 +10,4 @@ export {
 export { AuditEventEntity } from './audit-event.entity';
 export { AuditModule } from './audit.module';
 export { type AuditEventView, AuditService } from './audit.service';
+export type { RefreshMinuteRow } from './audit.repository';

@@ -7,8 +7,11 @@ import {
   CredentialRepository,
   presentCredentialForAdmin,
 } from '@keyhouse/vault';
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DEFAULT_HISTORY_HOURS, RefreshHistoryQuery } from './dto/refresh-history.query';
+import { RefreshHistoryResponse } from './dto/refresh-history.response';
+import { RefreshHistoryService } from './refresh-history.service';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { type RefreshStatusView, RefreshStatusService } from './refresh-status.service';
 
@@ -21,6 +24,7 @@ export class AdminRefreshController {
     private readonly statusService: RefreshStatusService,
     private readonly credentials: CredentialRepository,
     private readonly refresher: OnDemandRefreshService,
+    private readonly historyService: RefreshHistoryService,
   ) {}
 
   @Get('refresh/status')
@@ -29,6 +33,15 @@ export class AdminRefreshController {
   })
   status(): Promise<RefreshStatusView> {
     return this.statusService.status();
+  }
+
+  @Get('refresh/history')
+  @ApiOperation({
+    summary: 'Refresh outcomes and lateness per minute over the last hours (default 3, at most 24)',
+  })
+  @ApiOkResponse({ type: RefreshHistoryResponse })
+  history(@Query() query: RefreshHistoryQuery): Promise<RefreshHistoryResponse> {
+    return this.historyService.history(query.hours ?? DEFAULT_HISTORY_HOURS);
   }
 
   @Post('credentials/:id/refresh')

@@ -1,3 +1,4 @@
+import { AuditModule } from '@keyhouse/audit';
 import { VaultModule, ON_DEMAND_REFRESHER, CredentialEntity } from '@keyhouse/vault';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -7,6 +8,7 @@ import { LeaseKeeper } from './lease-keeper.service';
 import { LeaseOwner } from './lease-owner';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { RefreshExecutor } from './refresh-executor.service';
+import { RefreshHistoryService } from './refresh-history.service';
 import { RefreshInstanceEntity } from './refresh-instance.entity';
 import { RefreshMetrics, RUNS_SCHEDULER } from './refresh-metrics';
 import { RefreshScheduler } from './refresh-scheduler.service';
@@ -33,6 +35,7 @@ export class RefreshModule {
     return {
       module: RefreshModule,
       imports: [
+        AuditModule,
         VaultModule,
         TypeOrmModule.forFeature([RefreshInstanceEntity, CredentialEntity]),
         ...(options.scheduler ? [ScheduleModule.forRoot()] : []),
@@ -46,6 +49,7 @@ export class RefreshModule {
         RefreshExecutor,
         RefreshStatusRepository,
         RefreshStatusService,
+        RefreshHistoryService,
         OnDemandRefreshService,
         SecondFactorService,
         { provide: ON_DEMAND_REFRESHER, useExisting: OnDemandRefreshService },

@@ -187,6 +187,7 @@ export class CredentialLeases {
       ...this.auditTarget(credential),
       action: 'credential.refreshed',
       actor,
+      details: latenessOf(credential.refreshAt),
     });
     return 'written';
   }
@@ -386,6 +387,15 @@ function claimedRows(rows: unknown): Map<string, boolean> {
       .filter((row): row is { id: string; took_over: unknown } => typeof row.id === 'string')
       .map((row) => [row.id, row.took_over === true]),
   );
+}
+
+/**
+ * How long after its refresh_at a due credential was refreshed, for the refresh history;
+ * nothing for one refreshed early (on demand, before it was due).
+ */
+function latenessOf(refreshAt: Date | null): { latenessSeconds: number } | undefined {
+  const late = refreshAt ? Date.now() - refreshAt.getTime() : -1;
+  return late >= 0 ? { latenessSeconds: Math.round(late / 100) / 10 } : undefined;
 }
 
 function idsOf(rows: unknown): string[] {

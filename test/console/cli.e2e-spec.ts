@@ -1,0 +1,307 @@
+import { FakeMesh } from '@keyhouse/sandbox';
+import {
+  type CliResult,
+  createClient,
+  createTestDatabase,
+  expectNoSecretsExposed,
+  expectNoSecretsInLogs,
+  type GatewayHarness,
+  HttpClient,
+  runCli,
+  seedCredential,
+  startCli,
+  startGateway,
+  TEST_VAULT_KEY_A,
+  TEST_VAULT_KEY_B,
+  type TestDatabase,
+  waitFor,
+} from '@keyhouse/testing';
+
+const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-cli-321' };
+const SEEDED = 120;
+
+describe('keyhouse CLI against a real gateway', () => {
+  const mesh = new FakeMesh({
+    clientId: MESH.MESH_CLIENT_ID,
+    clientSecret: MESH.MESH_CLIENT_SECRET,
+  });
+  const secrets = new Set<string>([MESH.MESH_CLIENT_SECRET, TEST_VAULT_KEY_A, TEST_VAULT_KEY_B]);
+  /** Every output, scanned for secrets at the end; created keys only where they were made. */
+  const outputs: { where: string; text: string }[] = [];
+  const shownOnce = new Map<string, string>();
+  let database: TestDatabase;
+  let gateway: GatewayHarness;
+  let teamKey: string;
+  let credentialId: string;
+
+  const env = (key?: string) => ({
+    KEYHOUSE_URL: gateway.baseUrl,
+    KEYHOUSE_ADMIN_KEY: key ?? gateway.adminKey,
+  });
+  const cli = async (args: string[], key?: string): Promise<CliResult> => {
+    const result = await runCli(args, env(key));
+    outputs.push({
+      where: `keyhouse ${args.join(' ')}`,
+      text: `${result.stdout}\n${result.stderr}`,
+    });
+    // Never a stack trace, whatever happened.
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    return result;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const before = await startGateway({ database, env: { VAULT_KEYS: TEST_VAULT_KEY_A } });
+    for (let index = 0; index < SEEDED; index++) {
+      await seedCredential(before, {
+        team: 'seeded',
+        provider: 'tpa-stream',
+        userId: `seed-${index}`,
+      });
+    }
+    await before.close();
+    gateway = await startGateway({
+      database,
+      env: {
+        ...MESH,
+        MESH_BASE_URL: await mesh.start(),
+        VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
+        VAULT_ACTIVE_KEY: 'test-b',
+      },
+    });
+    secrets.add(gateway.adminKey);
+    teamKey = (await createClient(gateway, { team: 'growth', providers: ['mesh'] })).apiKey;
+    secrets.add(teamKey);
+    const payload = mesh.connectAccount({ accounts: 1, refreshedExpiresInSeconds: 3_600 });
+    secrets.add(payload.accountTokens[0].accessToken).add(payload.accountTokens[0].refreshToken!);
+    const stored = await new HttpClient(gateway.baseUrl, teamKey).post('/v1/mesh/connections', {
+      userId: 'ada',
+      payload,
+    });
+    credentialId = stored.body.items[0].id;
+  });
+
+  afterAll(async () => {
+    try {
+      expectNoSecretsExposed(outputs, secrets, shownOnce);
+      expectNoSecretsInLogs(gateway.logs, secrets);
+    } finally {
+      await gateway?.close();
+      await mesh.stop();
+      await database?.drop();
+    }
+  });
+
+  it('status: counts by provider and status, queue and vault, as a table or JSON', async () => {
+    const json = await cli(['status', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.json()).toMatchObject({
+      refresh: {
+        credentials: { 'tpa-stream': { active: SEEDED }, mesh: { active: 1 } },
+        dueNow: 0,
+      },
+      vault: { activeKeyId: 'test-b', pendingRewrap: SEEDED },
+    });
+    const human = await cli(['status']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/tpa-stream\s*│\s*120/);
+    expect(human.stdout).toContain('Vault active key');
+  });
+
+  it('clients create|list|rotate|delete, the key printed once', async () => {
+    const created = await cli([
+      'clients',
+      'create',
+      '--name',
+      'ci',
+      '--team',
+      'ops',
+      '--scopes',
+      'tokens:read',
+      '--json',
+    ]);
+    expect(created.code).toBe(0);
+    const client = created.json();
+    expect(client).toMatchObject({
+      name: 'ci',
+      team: 'ops',
+      scopes: ['tokens:read'],
+      providers: ['*'],
+    });
+    expect(client.apiKey).toMatch(/^kh_live_/);
+    secrets.add(client.apiKey);
+    shownOnce.set(
+      client.apiKey,
+      'keyhouse clients create --name ci --team ops --scopes tokens:read --json',
+    );
+
+    const listed = await cli(['clients', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    expect(listed.json().items.map((item: any) => item.id)).toContain(client.id);
+    expect((await cli(['clients', 'list'])).stdout).toMatch(/ci\s*│\s*ops/);
+
+    const rotated = await cli(['clients', 'rotate', client.id, '--json']);
+    expect(rotated.code).toBe(0);
+    const newKey = rotated.json().apiKey;
+    expect(newKey).not.toBe(client.apiKey);
+    secrets.add(newKey);
+    shownOnce.set(newKey, `keyhouse clients rotate ${client.id} --json`);
+    expect(
+      (await new HttpClient(gateway.baseUrl, client.apiKey).get('/v1/credentials')).status,
+    ).toBe(401);
+
+    const unconfirmed = await cli(['clients', 'delete', client.id]);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('--yes');
+    const deleted = await cli(['clients', 'delete', client.id, '--yes', '--json']);
+    expect(deleted.code).toBe(0);
+    expect(deleted.json()).toEqual({ id: client.id, deleted: true });
+    expect((await new HttpClient(gateway.baseUrl, newKey).get('/v1/credentials')).status).toBe(401);
+
+    const again = await cli(['clients', 'rotate', client.id]);
+    expect(again.code).toBe(6);
+    expect(again.stderr).toMatch(/^error: .+\nhint: .+/);
+  });
+
+  it('refuses a bad request with the problem detail, a hint and exit 7', async () => {
+    const bad = await cli([
+      'clients',
+      'create',
+      '--name',
+      'x',
+      '--team',
+      'ops',
+      '--scopes',
+      'nonsense',
+    ]);
+    expect(bad.code).toBe(7);
+    expect(bad.stderr).toContain('scopes');
+    expect(bad.stderr).toContain('hint:');
+    const json = await cli([
+      'clients',
+      'create',
+      '--name',
+      'x',
+      '--team',
+      'ops',
+      '--scopes',
+      'nonsense',
+      '--json',
+    ]);
+    expect(json.code).toBe(7);
+    expect(JSON.parse(json.stderr).error).toMatchObject({
+      exitCode: 7,
+      problem: { code: 'validation_failed', status: 400 },
+    });
+  });
+
+  it('credentials list|show|refresh|revoke', async () => {
+    const listed = await cli([
+      'credentials',
+      'list',
+      '--team',
+      'growth',
+      '--provider',
+      'mesh',
+      '--json',
+    ]);
+    expect(listed.code).toBe(0);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({ id: credentialId, status: 'active' }),
+    ]);
+    const expiring = await cli([
+      'credentials',
+      'list',
+      '--expiring-within',
+      '2h',
+      '--limit',
+      '5',
+      '--json',
+    ]);
+    expect(expiring.json().items).toHaveLength(5);
+    expect((await cli(['credentials', 'list', '--expiring-within', 'soon'])).code).toBe(2);
+
+    const refreshed = await cli(['credentials', 'refresh', credentialId, '--json']);
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.json()).toMatchObject({
+      id: credentialId,
+      status: 'active',
+      lastRefreshedAt: expect.any(String),
+    });
+
+    const shown = await cli(['credentials', 'show', credentialId, '--json']);
+    expect(shown.code).toBe(0);
+    expect(shown.json().credential.id).toBe(credentialId);
+    expect(shown.json().timeline.map((event: any) => event.action)).toEqual(
+      expect.arrayContaining(['credential.stored', 'credential.refreshed']),
+    );
+    expect((await cli(['credentials', 'show', credentialId])).stdout).toContain(
+      'credential.refreshed',
+    );
+
+    expect((await cli(['credentials', 'revoke', credentialId])).code).toBe(2);
+    const revoked = await cli(['credentials', 'revoke', credentialId, '--yes', '--json']);
+    expect(revoked.code).toBe(0);
+    const refused = await cli(['credentials', 'refresh', credentialId]);
+    expect(refused.code).toBe(7);
+    expect(refused.stderr).toContain('hint:');
+    expect((await cli(['credentials', 'show', '00000000-0000-4000-8000-000000000000'])).code).toBe(
+      6,
+    );
+  });
+
+  it('vault keys, then rotate --wait with a progress bar that ends at 100%', async () => {
+    const keys = await cli(['vault', 'keys', '--json']);
+    expect(keys.code).toBe(0);
+    expect(keys.json()).toMatchObject({ activeKeyId: 'test-b', pendingRewrap: SEEDED });
+    expect((await cli(['vault', 'keys'])).stdout).toMatch(/test-a\s*│\s*older\s*│\s*120/);
+
+    const rotated = await cli(['vault', 'rotate', '--wait', '--json']);
+    expect(rotated.code).toBe(0);
+    expect(rotated.json()).toMatchObject({ pendingRewrap: 0, activeKeyId: 'test-b' });
+    expect(rotated.stderr).toMatch(/100% \| 0 to go/);
+    expect((await gateway.admin.get('/admin/vault/keys')).body.pendingRewrap).toBe(0);
+  });
+
+  it('audit tail prints the latest events, then follows new ones', async () => {
+    const once = await cli(['audit', 'tail', '--no-follow', '-n', '3', '--json']);
+    expect(once.code).toBe(0);
+    const lines = once.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    expect(new Date(lines[0].at).getTime()).toBeLessThanOrEqual(new Date(lines[2].at).getTime());
+
+    const tail = startCli(
+      ['audit', 'tail', '--json', '--interval', '0.2', '--action', 'client.created'],
+      env(),
+    );
+    let stdout = '';
+    tail.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await waitFor('the first events', () => stdout.includes('client.created'));
+      const created = await createClient(gateway, { team: 'late', name: 'followed' });
+      secrets.add(created.apiKey);
+      await waitFor('the new event', () => stdout.includes(created.id));
+      outputs.push({ where: 'keyhouse audit tail', text: stdout });
+    } finally {
+      tail.kill();
+    }
+  });
+
+  it('exits 3, 4 and 5 for missing configuration, no gateway and a key that is not an admin key', async () => {
+    const unset = await runCli(['status'], { KEYHOUSE_URL: gateway.baseUrl });
+    expect(unset).toMatchObject({ code: 3 });
+    expect(unset.stderr).toContain('KEYHOUSE_ADMIN_KEY');
+    const down = await runCli(['status'], {
+      KEYHOUSE_URL: 'http://127.0.0.1:9',
+      KEYHOUSE_ADMIN_KEY: 'x'.repeat(40),
+    });
+    expect(down.code).toBe(4);
+    const team = await cli(['status'], teamKey);
+    expect(team.code).toBe(5);
+    expect(team.stderr).toContain('admin scope');
+    expect((await cli(['no-such-command'])).code).toBe(2);
+  });
+});

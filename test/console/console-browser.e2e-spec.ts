@@ -1,0 +1,320 @@
+import { FakeMesh } from '@keyhouse/sandbox';
+import {
+  createClient,
+  createTestDatabase,
+  expectNoSecretsExposed,
+  expectNoSecretsInLogs,
+  type GatewayHarness,
+  HttpClient,
+  launchChromium,
+  openPage,
+  type RecordedPage,
+  screenshot,
+  serveForeignPage,
+  seedCredential,
+  startGateway,
+  TEST_VAULT_KEY_A,
+  TEST_VAULT_KEY_B,
+  type TestDatabase,
+} from '@keyhouse/testing';
+import type { Browser, Page } from 'playwright-core';
+
+const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-console-789' };
+const SEEDED = 150;
+
+describe('web console in Chromium', () => {
+  const mesh = new FakeMesh({
+    clientId: MESH.MESH_CLIENT_ID,
+    clientSecret: MESH.MESH_CLIENT_SECRET,
+  });
+  const secrets = new Set<string>([MESH.MESH_CLIENT_SECRET, TEST_VAULT_KEY_A, TEST_VAULT_KEY_B]);
+  /** Keys the console showed once, with the one answer allowed to carry each. */
+  const shownOnce = new Map<string, string>();
+  const pages: RecordedPage[] = [];
+  let database: TestDatabase;
+  let gateway: GatewayHarness;
+  let browser: Browser;
+  let teamKey: string;
+  let meshCredentialId: string;
+
+  const open = async (): Promise<Page> => {
+    const recorded = await openPage(browser);
+    pages.push(recorded);
+    return recorded.page;
+  };
+  const signIn = async (page: Page, key: string) => {
+    await page.goto(`${gateway.baseUrl}/console`);
+    await page.getByLabel('Admin API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  const confirm = (page: Page, label: string) =>
+    page.getByTestId('confirm-dialog').getByRole('button', { name: label }).click();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // Credentials wrapped by key A, so the console has a rotation to run under key B.
+    const before = await startGateway({ database, env: { VAULT_KEYS: TEST_VAULT_KEY_A } });
+    for (let index = 0; index < SEEDED; index++) {
+      const provider = ['mesh', 'tpa-stream', 'stream-chat'][index % 3];
+      await seedCredential(before, {
+        team: `team-${index % 4}`,
+        provider,
+        userId: `seed-${index}`,
+      });
+    }
+    await before.close();
+    gateway = await startGateway({
+      database,
+      env: {
+        ...MESH,
+        MESH_BASE_URL: await mesh.start(),
+        VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
+        VAULT_ACTIVE_KEY: 'test-b',
+      },
+    });
+    secrets.add(gateway.adminKey);
+    const team = await createClient(gateway, { team: 'growth', providers: ['mesh'] });
+    teamKey = team.apiKey;
+    secrets.add(teamKey);
+    const payload = mesh.connectAccount({ accounts: 1, refreshedExpiresInSeconds: 3_600 });
+    const token = payload.accountTokens[0];
+    secrets.add(token.accessToken).add(token.refreshToken!);
+    const stored = await new HttpClient(gateway.baseUrl, teamKey).post('/v1/mesh/connections', {
+      userId: 'ada',
+      payload,
+    });
+    expect(stored.status).toBe(201);
+    meshCredentialId = stored.body.items[0].id;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    try {
+      for (const recorded of pages) {
+        await recorded.settle();
+      }
+      const exposures = pages.flatMap((recorded) => recorded.exposures);
+      expect(exposures.length).toBeGreaterThan(20);
+      expectNoSecretsExposed(exposures, secrets, shownOnce);
+      // No script error and no CSP violation on any page.
+      expect(pages.flatMap((recorded) => recorded.problems)).toEqual([]);
+      expectNoSecretsInLogs(gateway.logs, secrets);
+    } finally {
+      await browser?.close();
+      await gateway?.close();
+      await mesh.stop();
+      await database?.drop();
+    }
+  });
+
+  it('signs in with an admin key: an HttpOnly, SameSite=Strict session cookie that expires, nothing in storage', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page
+      .getByTestId('overview-cards')
+      .getByText(String(SEEDED + 1))
+      .waitFor();
+    const [cookie, ...others] = await page.context().cookies();
+    expect(others).toEqual([]);
+    expect(cookie).toMatchObject({
+      name: 'keyhouse_console',
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/console',
+    });
+    expect(cookie.expires).toBeGreaterThan(Date.now() / 1_000 + 3_600);
+    expect(cookie.expires).toBeLessThan(Date.now() / 1_000 + 9 * 3_600);
+    expect(cookie.value).not.toContain(gateway.adminKey);
+    // A string, so it runs in the page (this file compiles without the DOM's types).
+    const storage = await page.evaluate(
+      '({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })',
+    );
+    expect(storage).toEqual({ local: 0, session: 0, cookie: '' });
+    expect(await page.content()).not.toContain(gateway.adminKey);
+    await page.locator('canvas').first().waitFor();
+    await screenshot(page, 'console-sign-in-overview');
+  });
+
+  it('refuses a team key and says what to use instead', async () => {
+    const page = await open();
+    await signIn(page, teamKey);
+    await page.getByRole('alert').getByText('team key without the admin scope').waitFor();
+    expect(await page.context().cookies()).toEqual([]);
+    await screenshot(page, 'console-team-key-refused');
+  });
+
+  it('signs out: the session is gone on the server too', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const [cookie] = await page.context().cookies();
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor();
+    expect(await page.context().cookies()).toEqual([]);
+    // The old session id, replayed by hand, opens nothing.
+    const replay = await gateway.http.get('/console/api/clients', {
+      headers: { cookie: `keyhouse_console=${cookie.value}` },
+    });
+    expect(replay.status).toBe(401);
+    await screenshot(page, 'console-signed-out');
+  });
+
+  it('refuses a state-changing request without the CSRF token, and changes nothing', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const before = (await gateway.admin.get('/admin/clients?limit=200')).body.items.length;
+    const attempts = await page.evaluate(async () => {
+      const body = JSON.stringify({
+        name: 'csrf',
+        team: 'evil',
+        scopes: ['admin'],
+        providers: ['*'],
+      });
+      const send = async (headers: Record<string, string>) => {
+        const answer = await fetch('/console/api/clients', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+        return {
+          status: answer.status,
+          body: (await answer.json()) as { code: string; detail: string },
+        };
+      };
+      return [await send({}), await send({ 'x-csrf-token': 'forged-token-value' })];
+    });
+    for (const attempt of attempts) {
+      expect(attempt).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+      expect(attempt.body.detail).toContain('x-csrf-token');
+    }
+    expect((await gateway.admin.get('/admin/clients?limit=200')).body.items).toHaveLength(before);
+
+    // A page of another origin on the same host (so "same-site": the cookie goes along)
+    // fires the write blind, as a CSRF attack would.
+    const attacker = await serveForeignPage(csrfScript(gateway.baseUrl));
+    try {
+      const answers: Record<string, number> = {};
+      page.on('response', (r) => {
+        if (r.url().includes('/console/api/')) {
+          answers[r.url().slice(gateway.baseUrl.length)] = r.status();
+        }
+      });
+      await page.goto(attacker.url);
+      await page.getByText('sent').waitFor();
+      // A JSON body cannot be sent cross-origin without CORS, so a plain-text body is refused
+      // as a content type; a bodiless POST reaches the console and lacks the token.
+      expect(answers).toEqual({ '/console/api/clients': 415, '/console/api/vault/rotate': 403 });
+    } finally {
+      await attacker.close();
+    }
+    expect((await gateway.admin.get('/admin/clients?limit=200')).body.items).toHaveLength(before);
+    const rotations = await gateway.admin.get('/admin/audit?action=vault.rotation_started');
+    expect(rotations.body.items).toEqual([]);
+    await screenshot(page, 'console-csrf-refused');
+  });
+
+  it('creates a client and shows its key once, with a copy button', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('link', { name: 'Clients' }).click();
+    const form = page.getByTestId('create-client');
+    await form.getByLabel('Name').fill('reporting');
+    await form.getByLabel('Team').fill('analytics');
+    await form.getByLabel('tokens:read').check();
+    const created = page.waitForResponse(
+      (r) => r.url().endsWith('/console/api/clients') && r.request().method() === 'POST',
+    );
+    await form.getByRole('button', { name: 'Create client' }).click();
+    const answer = await created;
+    expect(answer.status()).toBe(201);
+    const apiKey = await page.getByTestId('new-key').inputValue();
+    expect(apiKey).toMatch(/^kh_live_/);
+    secrets.add(apiKey);
+    shownOnce.set(apiKey, `POST ${answer.url()} 201`);
+    await page.getByRole('button', { name: 'Copy' }).waitFor();
+    await page.getByTestId('clients-table').getByText('reporting').waitFor();
+    await screenshot(page, 'console-client-created');
+    // The key works, and after a reload it is nowhere on the page.
+    expect((await new HttpClient(gateway.baseUrl, apiKey).get('/v1/credentials')).status).toBe(200);
+    await page.reload();
+    await page.getByTestId('clients-table').getByText('reporting').waitFor();
+    expect(await page.content()).not.toContain(apiKey);
+    await expect(page.getByTestId('new-key').count()).resolves.toBe(0);
+  });
+
+  it('filters credentials and the audit trail', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    const filters = page.getByTestId('credential-filters');
+    await filters.getByLabel('Team').fill('growth');
+    await filters.getByLabel('Provider').selectOption('mesh');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/team=growth/);
+    const rows = page.getByTestId('credentials-table').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await filters.getByLabel('Status').selectOption('revoked');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No credentials match').waitFor();
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    const audit = page.getByTestId('audit-filters');
+    await audit.getByLabel('Action').selectOption('credential.stored');
+    await audit.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/action=credential.stored/);
+    const events = page.getByTestId('audit-table').locator('tbody tr');
+    await events.first().waitFor();
+    expect(await events.count()).toBe(100);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await events.nth(SEEDED).waitFor();
+    expect(await events.count()).toBe(SEEDED + 1);
+    await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    await screenshot(page, 'console-audit-filtered');
+  });
+
+  it('refreshes a credential after confirmation and its timeline grows', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goto(`${gateway.baseUrl}/console/credentials?provider=mesh&team=growth`);
+    await page.getByTestId('credentials-table').getByRole('link').first().click();
+    const timeline = page.getByTestId('timeline').locator('li');
+    await timeline.first().waitFor();
+    const before = await timeline.count();
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await confirm(page, 'Refresh now');
+    await page.getByRole('status').getByText('Refreshed.').waitFor();
+    await page.locator('li[data-action="credential.refreshed"]').first().waitFor();
+    expect(await timeline.count()).toBeGreaterThan(before);
+    expect(page.url()).toContain(meshCredentialId);
+    await screenshot(page, 'console-credential-refreshed');
+  });
+
+  it('starts a vault rotation and watches it reach 100%', async () => {
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('link', { name: 'Vault' }).click();
+    await page.getByTestId('vault-keys').getByText('test-a').waitFor();
+    expect(await page.getByTestId('rotation-percent').textContent()).not.toBe('100%');
+    await page.getByTestId('start-rotation').click();
+    await confirm(page, 'Start rotation');
+    await page.getByTestId('rotation-percent').getByText('100%').waitFor();
+    await page.getByTestId('rotation-state').getByText('Last rotation finished').waitFor();
+    const keys = (await gateway.admin.get('/admin/vault/keys')).body;
+    expect(keys.pendingRewrap).toBe(0);
+    await screenshot(page, 'console-vault-rotated');
+  });
+});
+
+/** Posts to the console from another origin without its CSRF token, then says "sent". */
+function csrfScript(gatewayUrl: string): string {
+  const post = (path: string, extra: string) =>
+    `fetch(${JSON.stringify(`${gatewayUrl}${path}`)}, { method: 'POST', mode: 'no-cors', credentials: 'include'${extra} })`;
+  return `Promise.allSettled([
+    ${post('/console/api/clients', `, headers: { 'content-type': 'text/plain' }, body: '{"name":"csrf","team":"evil","scopes":["admin"],"providers":["*"]}'`)},
+    ${post('/console/api/vault/rotate', '')},
+  ]).then(() => { document.body.textContent = 'sent'; });`;
+}

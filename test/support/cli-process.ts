@@ -1,0 +1,40 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'keyhouse');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout parsed as JSON (for --json runs). */
+  json<T = any>(): T;
+}
+
+/**
+ * The built `keyhouse` CLI as its own process (asynchronously: the gateway under test runs
+ * in this process and must keep answering).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = startCli(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) }));
+  });
+}
+
+/** A long-running CLI command (audit tail); the caller stops it. */
+export function startCli(args: string[], env: Record<string, string | undefined>): ChildProcess {
+  const variables = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+  return spawn(process.execPath, [BIN, ...args], {
+    env: Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== undefined)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
