@@ -8,7 +8,9 @@ import {
   presentCredentialForAdmin,
 } from '@keyhouse/vault';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminCredentialResponse } from '@keyhouse/credentials';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RefreshStatusResponse } from './dto/refresh-status.response';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { type RefreshStatusView, RefreshStatusService } from './refresh-status.service';
 
@@ -27,6 +29,7 @@ export class AdminRefreshController {
   @ApiOperation({
     summary: 'Counts by provider and status, due now, overdue, scheduler ticks, failures by code',
   })
+  @ApiOkResponse({ type: RefreshStatusResponse })
   status(): Promise<RefreshStatusView> {
     return this.statusService.status();
   }
@@ -36,6 +39,7 @@ export class AdminRefreshController {
   @ApiOperation({
     summary: 'Refresh a credential now (through the lease); its metadata after the refresh',
   })
+  @ApiOkResponse({ type: AdminCredentialResponse })
   async refresh(
     @CurrentCaller() caller: Caller,
     @Param('id', UuidParamPipe) id: string,

@@ -14,6 +14,10 @@ import {
   LinkTokenResponse,
   StoreConnectionsDto,
 } from './dto/mesh.dto';
+import {
+  MeshConnectionsResponse,
+  StoredConnectionsResponse,
+} from './dto/mesh-connections.response';
 import { type MeshConnections, MeshConnectionsService } from './mesh-connections.service';
 import { MESH } from './mesh-answers';
 
@@ -44,7 +48,7 @@ export class MeshController {
     summary:
       "Store what Mesh Link's onIntegrationConnected gave the page: one credential per account",
   })
-  @ApiCreatedResponse({ description: '{ items: credential[] }' })
+  @ApiCreatedResponse({ type: StoredConnectionsResponse })
   store(
     @CurrentCaller() caller: Caller,
     @Body() body: StoreConnectionsDto,
@@ -58,6 +62,7 @@ export class MeshController {
   @ApiOperation({
     summary: "A user's connections, and the active ones' access tokens ready for Mesh Link",
   })
+  @ApiOkResponse({ type: MeshConnectionsResponse })
   connections(
     @CurrentCaller() caller: Caller,
     @Query() query: ConnectionsQuery,
