@@ -48,28 +48,30 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 export function completeDocument(document: OpenAPIObject, routes: RouteFacts[]): OpenAPIObject {
   const byKey = new Map(routes.map((route) => [route.key, route]));
   const schemas = (document.components?.schemas ?? {}) as Record<string, Json>;
-  document.components = {
-    ...document.components,
-    schemas: { ...schemas, ...structuredClone(PROBLEM_SCHEMAS) },
-    responses: problemResponses(),
-  };
+  const used = new Set<number>();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item as Record<string, Json>)) {
       const route = byKey.get(`${method} ${path}`);
       if (!route) {
         throw new Error(`OpenAPI: no route behind ${method} ${path}`);
       }
-      completeOperation(operation, route, schemas);
+      completeOperation(operation, route, schemas).forEach((status) => used.add(status));
     }
   }
+  document.components = {
+    ...document.components,
+    schemas: { ...schemas, ...structuredClone(PROBLEM_SCHEMAS) },
+    responses: problemResponses(used),
+  };
   return document;
 }
 
+/** Completes one operation in place; returns the error statuses it answers with. */
 function completeOperation(
   operation: Json,
   route: RouteFacts,
   schemas: Record<string, Json>,
-): void {
+): number[] {
   const entry = OPERATIONS[route.key];
   operation.operationId = entry?.id ?? fallbackOperationId(route.controller, route.handler);
   if (route.scope === null) {
@@ -84,7 +86,11 @@ function completeOperation(
   const responses = Object.fromEntries(
     Object.entries(operation.responses as Json).filter(([status]) => !/^[45]/.test(status)),
   );
-  for (const status of failureStatuses(route, entry?.alsoFails)) {
+  for (const response of Object.values(responses) as Json[]) {
+    response.description ||= 'Success';
+  }
+  const failures = failureStatuses(route, entry?.alsoFails);
+  for (const status of failures) {
     responses[String(status)] = { $ref: `#/components/responses/${responseName(status)}` };
   }
   operation.responses = responses;
@@ -104,6 +110,7 @@ function completeOperation(
       applyBounds(schema.properties as Record<string, Json>, validationBounds(route.body));
     }
   }
+  return failures;
 }
 
 function pathParamSchema(kind: PathParamKind | undefined): Json {

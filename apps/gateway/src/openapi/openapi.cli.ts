@@ -1,5 +1,5 @@
-// `npm run openapi` writes the committed document; `npm run openapi:check` fails when it is
-// stale (CI runs it), printing where the regenerated one differs.
+// `npm run openapi` writes the committed document and the typed client's types generated from
+// it; `npm run openapi:check` fails when either is stale (CI runs it), printing the difference.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,32 +7,57 @@ import { join, resolve } from 'node:path';
 import { generateOpenApiDocument } from './document-app';
 
 // npm runs scripts from the repository root.
-const OPENAPI_FILE = resolve('openapi/keyhouse.json');
+const DOCUMENT_FILE = resolve('openapi/keyhouse.json');
+const CLIENT_TYPES_FILE = resolve('packages/client/src/schema.ts');
+const OPENAPI_TYPESCRIPT = resolve('node_modules/openapi-typescript/bin/cli.js');
 
-function serialise(document: object): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
+function generateClientTypes(documentFile: string, output: string): void {
+  const run = spawnSync(
+    process.execPath,
+    [OPENAPI_TYPESCRIPT, documentFile, '--output', output, '--default-non-nullable', 'false'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (run.status !== 0) {
+    throw new Error(`openapi-typescript failed with status ${String(run.status)}`);
+  }
+}
+
+/** True when `committed` holds exactly `fresh`; otherwise prints a diff. */
+function same(committed: string, fresh: string): boolean {
+  const text = readFileSync(committed, 'utf8');
+  if (text === readFileSync(fresh, 'utf8')) {
+    return true;
+  }
+  spawnSync('diff', ['-u', committed, fresh], { stdio: 'inherit' });
+  process.stderr.write(`${committed} is stale: run npm run openapi and commit the result\n`);
+  return false;
 }
 
 async function main(): Promise<number> {
-  const check = process.argv.includes('--check');
-  const text = serialise(await generateOpenApiDocument());
-  if (!check) {
-    writeFileSync(OPENAPI_FILE, text);
-    process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
-    return 0;
-  }
-  const committed = readFileSync(OPENAPI_FILE, 'utf8');
-  if (committed === text) {
-    process.stdout.write(`${OPENAPI_FILE} is up to date\n`);
+  const text = `${JSON.stringify(await generateOpenApiDocument(), null, 2)}\n`;
+  if (!process.argv.includes('--check')) {
+    writeFileSync(DOCUMENT_FILE, text);
+    generateClientTypes(DOCUMENT_FILE, CLIENT_TYPES_FILE);
+    process.stdout.write(`wrote ${DOCUMENT_FILE} and ${CLIENT_TYPES_FILE}\n`);
     return 0;
   }
   const dir = mkdtempSync(join(tmpdir(), 'keyhouse-openapi-'));
-  const fresh = join(dir, 'keyhouse.json');
-  writeFileSync(fresh, text);
-  spawnSync('diff', ['-u', OPENAPI_FILE, fresh], { stdio: 'inherit' });
-  rmSync(dir, { recursive: true, force: true });
-  process.stderr.write(`${OPENAPI_FILE} is stale: run npm run openapi and commit it\n`);
-  return 1;
+  try {
+    const freshDocument = join(dir, 'keyhouse.json');
+    const freshTypes = join(dir, 'schema.ts');
+    writeFileSync(freshDocument, text);
+    generateClientTypes(freshDocument, freshTypes);
+    const current = [same(DOCUMENT_FILE, freshDocument), same(CLIENT_TYPES_FILE, freshTypes)];
+    if (current.every(Boolean)) {
+      process.stdout.write('the OpenAPI document and the client types are up to date\n');
+      return 0;
+    }
+    return 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().then(

@@ -67,11 +67,14 @@ const RETRY_AFTER: ResponseObject['headers'] = {
   },
 };
 
-/** A shared response per error status, in components.responses, named by its status. */
-export function problemResponses(): Record<string, ResponseObject> {
+/** A shared response per error status that some route uses, named by its status. */
+export function problemResponses(used: ReadonlySet<number>): Record<string, ResponseObject> {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of PROBLEM_CODES) {
     const { status } = statusOf(code);
+    if (!used.has(status)) {
+      continue;
+    }
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const responses: Record<string, ResponseObject> = {};

@@ -96,21 +96,24 @@ function routeArguments(
   controller: Type,
   handler: string,
   prototype: object,
-): { type: number; data?: unknown; pipes?: readonly unknown[]; dto: Type | null }[] {
+): { type: RouteParamtypes; data?: unknown; pipes?: readonly unknown[]; dto: Type | null }[] {
   const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
     string,
     RouteArgument
   >;
   const types = (Reflect.getMetadata('design:paramtypes', prototype, handler) ?? []) as unknown[];
   return Object.entries(declared).map(([key, argument]) => {
-    const type = Number(key.split(':')[0]);
+    const type = Number(key.split(':')[0]) as RouteParamtypes;
     const dto = types[argument.index];
     return { type, data: argument.data, pipes: argument.pipes, dto: isDto(dto) ? dto : null };
   });
 }
 
 function isDto(value: unknown): value is Type {
-  return typeof value === 'function' && ![String, Number, Boolean, Object, Array].includes(value as never);
+  return (
+    typeof value === 'function' &&
+    ![String, Number, Boolean, Object, Array].includes(value as never)
+  );
 }
 
 function pathParamKind(pipes: readonly unknown[] = []): PathParamKind {

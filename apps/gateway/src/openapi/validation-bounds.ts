@@ -13,13 +13,13 @@ export function validationBounds(dto: Type): Map<string, Schema> {
   const bounds = new Map<string, Schema>();
   const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
   for (const rule of metadata) {
-    const keywords = keywordsOf(rule.name, (rule.constraints ?? []) as unknown[]);
+    const keywords = keywordsOf(rule.name ?? '', rule.constraints ?? []);
     if (!keywords) {
       continue;
     }
     const property = bounds.get(rule.propertyName) ?? {};
     if (rule.each) {
-      property.items = { ...((property.items as Schema | undefined) ?? {}), ...keywords };
+      property.items = { ...(property.items ?? {}), ...keywords };
     } else {
       Object.assign(property, keywords);
     }
@@ -28,7 +28,7 @@ export function validationBounds(dto: Type): Map<string, Schema> {
   return bounds;
 }
 
-function keywordsOf(name: string | undefined, constraints: unknown[]): Schema | undefined {
+function keywordsOf(name: string, constraints: readonly unknown[]): Schema | undefined {
   const [first, second] = constraints;
   switch (name) {
     case 'isLength':
