@@ -5,6 +5,8 @@ import {
   createClient,
   expectNoSecretsInLogs,
   type GatewayHarness,
+  queryDatabase,
+  seedCredential,
   startGateway,
 } from '@keyhouse/testing';
 import { decode, type JwtPayload } from 'jsonwebtoken';
@@ -175,6 +177,18 @@ describe('@keyhouse/client against a running gateway', () => {
       const { accessToken, expiresAt } = await team.credentials.token(first.id);
       expect(accessToken).toEqual(expect.any(String));
       expect(expiresAt === null || Date.parse(expiresAt) > 0).toBe(true);
+    });
+
+    it('answers a credential that needs the user again with a typed needs_reauth', async () => {
+      const credential = await seedCredential(gateway, { team: 'client-suite', provider: 'mesh' });
+      await queryDatabase(
+        gateway.database.url,
+        "UPDATE credentials SET status = 'needs_reauth' WHERE id = $1",
+        [credential.id],
+      );
+      const problem = await problemOf(team.credentials.token(credential.id));
+      expect(problem.status).toBe(424);
+      expect(problem.code).toBe('needs_reauth');
     });
 
     it('answers an unknown credential with a typed not_found', async () => {
