@@ -37,6 +37,11 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('keeps every name in the operations table unique, mounted or not yet', () => {
+    const ids = Object.values(OPERATIONS).map((entry) => entry.id);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+  });
+
   it('gives every operation a success schema (or a 204)', () => {
     for (const { key, operation } of operations) {
       const success = Object.entries(operation.responses as Json).filter(([s]) => /^2/.test(s));
