@@ -17,6 +17,8 @@ module.exports = {
     '<rootDir>/libs/**/*.spec.ts',
     '<rootDir>/apps/**/*.spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
+    // The typed client's own tests (it also runs them alone: npm test -w @keyhouse/client).
+    '<rootDir>/packages/*/test/**/*.spec.ts',
   ],
   // A few dependencies ship ESM only, which jest's CommonJS runtime cannot require; swc
   // compiles just those to CommonJS (Node itself loads them fine through require(esm)).

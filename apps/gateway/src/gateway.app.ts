@@ -13,10 +13,11 @@ import {
 } from '@keyhouse/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { GatewayModule } from './gateway.module';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /**
  * Builds the gateway on Fastify, ready to listen: used by main.ts and, unchanged, by the
@@ -74,14 +75,5 @@ function hardeningOptions(config: KeyhouseConfig): HttpHardeningOptions {
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Keyhouse')
-      .setDescription('Auth gateway and token vault: mint, store and refresh third-party tokens')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Keyhouse API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
 }

@@ -16,7 +16,14 @@ import {
   presentCredentialForAdmin,
 } from '@keyhouse/vault';
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminCredentialPageResponse, AdminCredentialResponse } from '@keyhouse/vault';
 import { CredentialAccess } from './credential-access.service';
 import { AdminListCredentialsQuery } from './dto/credential-queries';
 
@@ -33,6 +40,7 @@ export class AdminCredentialsController {
 
   @Get()
   @ApiOperation({ summary: 'Credentials across teams (metadata only)' })
+  @ApiOkResponse({ type: AdminCredentialPageResponse })
   async list(@Query() query: AdminListCredentialsQuery): Promise<Page<AdminCredentialView>> {
     const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = query;
     return toPage(
@@ -44,6 +52,7 @@ export class AdminCredentialsController {
 
   @Get(':id')
   @ApiOperation({ summary: "One credential's metadata" })
+  @ApiOkResponse({ type: AdminCredentialResponse })
   async get(@Param('id', UuidParamPipe) id: string): Promise<AdminCredentialView> {
     return presentCredentialForAdmin(await this.credentials.requireForAdmin(id));
   }

@@ -16,12 +16,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { AccessTokenResponse, CredentialPageResponse, CredentialResponse } from '@keyhouse/vault';
 import { CredentialAccess } from './credential-access.service';
-import {
-  AccessTokenResponse,
-  CredentialPageResponse,
-  CredentialResponse,
-} from './dto/credential.response';
 import { ListCredentialsQuery } from './dto/credential-queries';
 
 @ApiTags('credentials')

@@ -7,10 +7,12 @@ import {
   CredentialRepository,
   presentCredentialForAdmin,
 } from '@keyhouse/vault';
+import { AdminCredentialResponse } from '@keyhouse/vault';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEFAULT_HISTORY_HOURS, RefreshHistoryQuery } from './dto/refresh-history.query';
 import { RefreshHistoryResponse } from './dto/refresh-history.response';
+import { RefreshStatusResponse } from './dto/refresh-status.response';
 import { RefreshHistoryService } from './refresh-history.service';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
 import { type RefreshStatusView, RefreshStatusService } from './refresh-status.service';
@@ -31,6 +33,7 @@ export class AdminRefreshController {
   @ApiOperation({
     summary: 'Counts by provider and status, due now, overdue, scheduler ticks, failures by code',
   })
+  @ApiOkResponse({ type: RefreshStatusResponse })
   status(): Promise<RefreshStatusView> {
     return this.statusService.status();
   }
@@ -49,6 +52,7 @@ export class AdminRefreshController {
   @ApiOperation({
     summary: 'Refresh a credential now (through the lease); its metadata after the refresh',
   })
+  @ApiOkResponse({ type: AdminCredentialResponse })
   async refresh(
     @CurrentCaller() caller: Caller,
     @Param('id', UuidParamPipe) id: string,

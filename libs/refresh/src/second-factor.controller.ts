@@ -1,5 +1,5 @@
 import { type Caller, CurrentCaller, RequireScope, UuidParamPipe } from '@keyhouse/common';
-import type { CredentialView } from '@keyhouse/vault';
+import { CredentialResponse, type CredentialView } from '@keyhouse/vault';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SecondFactorDto } from './dto/second-factor.dto';
@@ -18,7 +18,10 @@ export class SecondFactorController {
     summary:
       'Complete a refresh the upstream stopped for a one-time code (Mesh mfaRequired): 424 if the code is refused, 409 if none is awaited',
   })
-  @ApiOkResponse({ description: "The credential's metadata, active again" })
+  @ApiOkResponse({
+    description: "The credential's metadata, active again",
+    type: CredentialResponse,
+  })
   complete(
     @CurrentCaller() caller: Caller,
     @Param('id', UuidParamPipe) id: string,

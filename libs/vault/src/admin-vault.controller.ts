@@ -1,7 +1,14 @@
 import { clientActor } from '@keyhouse/audit';
 import { type Caller, CurrentCaller, RequireScope } from '@keyhouse/common';
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { VaultKeysResponse } from './dto/vault-keys.response';
 import { type VaultKeysView, VaultKeysService } from './vault-keys.service';
 
 @ApiTags('admin')
@@ -15,6 +22,7 @@ export class AdminVaultController {
   @ApiOperation({
     summary: 'Each vault key id with how many credentials it wraps, and the active one',
   })
+  @ApiOkResponse({ type: VaultKeysResponse })
   status(): Promise<VaultKeysView> {
     return this.keys.status();
   }
@@ -24,6 +32,7 @@ export class AdminVaultController {
   @ApiOperation({
     summary: 'Re-wrap every data key to the active vault key, online; poll /admin/vault/keys',
   })
+  @ApiAcceptedResponse({ type: VaultKeysResponse })
   rotate(@CurrentCaller() caller: Caller): Promise<VaultKeysView> {
     return this.keys.startRotation(clientActor(caller));
   }

@@ -48,3 +48,12 @@ export {
   type RefreshWrite,
 } from './credential-leases.service';
 export { PendingGrantSettlement, type Settlement } from './pending-grant-settlement.service';
+export {
+  AdminCredentialPageResponse,
+  AdminCredentialResponse,
+} from './dto/admin-credential.response';
+export {
+  AccessTokenResponse,
+  CredentialPageResponse,
+  CredentialResponse,
+} from './dto/credential.response';

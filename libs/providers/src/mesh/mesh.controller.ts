@@ -14,6 +14,10 @@ import {
   LinkTokenResponse,
   StoreConnectionsDto,
 } from './dto/mesh.dto';
+import {
+  MeshConnectionsResponse,
+  StoredConnectionsResponse,
+} from './dto/mesh-connections.response';
 import { type MeshConnections, MeshConnectionsService } from './mesh-connections.service';
 import { MESH } from './mesh-answers';
 
@@ -46,7 +50,7 @@ export class MeshController {
     summary:
       "Store what Mesh Link's onIntegrationConnected gave the page: one credential per account; a delayed-auth grant is exchanged at once",
   })
-  @ApiCreatedResponse({ description: '{ items: credential[] }' })
+  @ApiCreatedResponse({ type: StoredConnectionsResponse })
   store(
     @CurrentCaller() caller: Caller,
     @Body() body: StoreConnectionsDto,
@@ -60,6 +64,7 @@ export class MeshController {
   @ApiOperation({
     summary: "A user's connections, and the active ones' access tokens ready for Mesh Link",
   })
+  @ApiOkResponse({ type: MeshConnectionsResponse })
   connections(
     @CurrentCaller() caller: Caller,
     @Query() query: ConnectionsQuery,

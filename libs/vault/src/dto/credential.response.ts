@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CREDENTIAL_STATUSES } from '@keyhouse/vault';
+import { CREDENTIAL_STATUSES } from '../credential.entity';
 
 export class CredentialResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
