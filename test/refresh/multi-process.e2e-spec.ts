@@ -20,7 +20,7 @@ interface Seeded {
 }
 
 /**
- * DESIGN.md "Beyond one machine": N processes on one database share the refresh work through
+ * docs/architecture.md, "Scale-out": N processes on one database share the refresh work through
  * leases alone. Two gateways and a worker all run the scheduler against a fake Mesh whose
  * refresh tokens work once and which counts every presentation.
  */

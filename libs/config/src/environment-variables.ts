@@ -47,7 +47,7 @@ const emptyToUndefined = () =>
 const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /**
- * Every environment variable Keyhouse reads, with its validation. API.md's configuration
+ * Every environment variable Keyhouse reads, with its validation. The contract's configuration
  * table is the contract for the names; the tuning knobs below it are Keyhouse's own.
  */
 export class EnvironmentVariables {

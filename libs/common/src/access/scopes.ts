@@ -1,4 +1,4 @@
-/** What an API key may do (API.md, "Callers and scopes"). */
+/** What an API key may do (docs/api.md, "Scopes"). */
 export const SCOPES = ['tokens:issue', 'tokens:read', 'credentials:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 

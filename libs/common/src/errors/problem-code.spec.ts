@@ -19,7 +19,7 @@ const ALL_CODES: ProblemCode[] = [
 ];
 
 describe('problem codes', () => {
-  it('gives every code the status API.md fixes', () => {
+  it('gives every code the status the API contract fixes (docs/api.md, Errors)', () => {
     const statuses = Object.fromEntries(ALL_CODES.map((code) => [code, statusOf(code).status]));
     expect(statuses).toEqual({
       validation_failed: 400,

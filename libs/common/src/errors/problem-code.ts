@@ -1,4 +1,4 @@
-/** The stable, machine-readable `code` of every problem+json answer (API.md). */
+/** The stable, machine-readable `code` of every problem+json answer (docs/api.md, Errors). */
 export type ProblemCode =
   | 'validation_failed'
   | 'unauthenticated'

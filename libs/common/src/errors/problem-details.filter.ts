@@ -19,7 +19,7 @@ interface ResolvedProblem {
 }
 
 /**
- * The one place errors become HTTP answers: RFC 9457 problem+json with API.md's codes.
+ * The one place errors become HTTP answers: RFC 9457 problem+json with the contract's codes (docs/api.md, Errors).
  * Unknown errors become a 500 whose detail only names the request id; the stack and any
  * database message go to the log, never to the caller.
  */

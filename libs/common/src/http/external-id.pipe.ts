@@ -1,7 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { RequestError } from '../errors/request.errors';
 
-/** Printable, 1–256 characters: the rule for user, participant and account ids (API.md). */
+/** Printable, 1–256 characters: the rule for user, participant and account ids (docs/api.md, Input limits). */
 export const EXTERNAL_ID_PATTERN = /^[^\p{Cc}]{1,256}$/u;
 
 /** Validates a user id in the path (e.g. /v1/users/{userId}). */

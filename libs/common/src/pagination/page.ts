@@ -3,7 +3,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import { RequestError } from '../errors/request.errors';
 import { DecimalInteger } from '../validation/decimal-integer';
 
-/** `?limit=&cursor=` as API.md fixes them: 1–200, default 50. */
+/** `?limit=&cursor=` as the contract fixes them (docs/api.md, Lists and paging): 1–200, default 50. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
