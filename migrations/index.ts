@@ -4,10 +4,12 @@ import { CreateApiClients1795247107299 } from './1795247107299-CreateApiClients'
 import { CreateCredentialsAndAudit1795247760102 } from './1795247760102-CreateCredentialsAndAudit';
 import { AddRefreshTokenLifetime1795248091979 } from './1795248091979-AddRefreshTokenLifetime';
 import { CreateRefreshInstances1795248418976 } from './1795248418976-CreateRefreshInstances';
+import { CreateEventsAndWebhooks1796284068751 } from './1796284068751-CreateEventsAndWebhooks';
 
 export const migrations = [
   CreateApiClients1795247107299,
   CreateCredentialsAndAudit1795247760102,
   AddRefreshTokenLifetime1795248091979,
   CreateRefreshInstances1795248418976,
+  CreateEventsAndWebhooks1796284068751,
 ];

@@ -8,6 +8,7 @@ import { ObservabilityModule } from '@keyhouse/observability';
 import { PROVIDER_NAMES, ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
+import { WebhooksModule } from '@keyhouse/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -28,6 +29,7 @@ export class GatewayModule {
         CredentialsModule,
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
+        WebhooksModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

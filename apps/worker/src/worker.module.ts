@@ -5,6 +5,7 @@ import { ObservabilityModule } from '@keyhouse/observability';
 import { ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
+import { WebhooksModule } from '@keyhouse/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 
@@ -22,6 +23,7 @@ export class WorkerModule {
         VaultModule,
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: true, http: false }),
+        WebhooksModule.forRoot({ scheduler: true, http: false }),
       ],
     };
   }

@@ -33,6 +33,8 @@ export {
   type SealedSecrets,
   type TokenSecrets,
 } from './crypto/credential-cipher';
+export { RecordCipher, type SealedRecord } from './crypto/record-cipher';
+export { CREDENTIAL_EVENT_DATA, reachesExpiry } from './credential-events';
 export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
 export { type Owner, SYSTEM_TEAM } from './owner';
 export { VaultError, VaultErrorCode } from './vault.errors';

@@ -11,6 +11,7 @@ import { CredentialRevocation } from './credential-revocation.service';
 import { CredentialVault } from './credential-vault.service';
 import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
 import { createKeyring } from './crypto/keyring.factory';
+import { RecordCipher } from './crypto/record-cipher';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -20,6 +21,7 @@ import { VaultKeysService } from './vault-keys.service';
   providers: [
     { provide: KEYRING, inject: [KeyhouseConfig], useFactory: createKeyring },
     CredentialCipher,
+    RecordCipher,
     CredentialRepository,
     CredentialVault,
     CredentialRevocation,
@@ -34,6 +36,7 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialRevocation,
     CredentialRepository,
     CredentialCipher,
+    RecordCipher,
   ],
 })
 export class VaultModule {}
