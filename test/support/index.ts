@@ -15,3 +15,4 @@ export {
   startProviderGateway,
   stopProviderGateway,
 } from './provider-gateway';
+export { type ReceivedDelivery, type ReceiverMode, WebhookReceiver } from './webhook-receiver';
