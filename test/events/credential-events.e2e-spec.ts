@@ -77,8 +77,8 @@ describe('credential events', () => {
     expect(events.map((event) => event.type)).toEqual(['credential.created']);
     const view = await growth.get(`/v1/credentials/${credential.id}`);
     expect(view.status).toBe(200);
-    expect(events[0]!.data).toEqual(view.body);
-    expect(events[0]!.team).toBe('growth');
+    expect(events[0].data).toEqual(view.body);
+    expect(events[0].team).toBe('growth');
 
     await seed('alice');
     expect((await eventsOf(credential.id)).map((event) => event.type)).toEqual([
@@ -116,11 +116,11 @@ describe('credential events', () => {
       'credential.recovered',
       'credential.revoked',
     ]);
-    expect(events[1]!.data).toMatchObject({ status: 'needs_reauth', reason: 'invalid_grant' });
-    expect(events[2]!.data).toMatchObject({ status: 'active' });
-    expect(events[2]!.data).not.toHaveProperty('reason');
-    expect(events[3]!.data).toMatchObject({ status: 'expired', reason: 'cannot_refresh' });
-    expect(events[5]!.data).toMatchObject({ status: 'revoked' });
+    expect(events[1].data).toMatchObject({ status: 'needs_reauth', reason: 'invalid_grant' });
+    expect(events[2].data).toMatchObject({ status: 'active' });
+    expect(events[2].data).not.toHaveProperty('reason');
+    expect(events[3].data).toMatchObject({ status: 'expired', reason: 'cannot_refresh' });
+    expect(events[5].data).toMatchObject({ status: 'revoked' });
   });
 
   it('writes refresh_failing once, when the next retry is the last chance before expiry', async () => {
@@ -157,7 +157,7 @@ describe('credential events', () => {
       'credential.created',
       'credential.refresh_failing',
     ]);
-    expect(events[1]!.data).toMatchObject({ status: 'active', reason: 'upstream_unavailable' });
+    expect(events[1].data).toMatchObject({ status: 'active', reason: 'upstream_unavailable' });
   });
 
   describe('in the same transaction', () => {

@@ -124,7 +124,7 @@ describe('event feed', () => {
       return body.items.length > 0 && body;
     });
     expect(created.items.map((item) => item.type)).toEqual(['credential.created']);
-    expect(created.items[0]!.data).toMatchObject({ id: credential.id, userId: 'dora' });
+    expect(created.items[0].data).toMatchObject({ id: credential.id, userId: 'dora' });
 
     const all: string[] = [];
     let cursor: string | null = null;
