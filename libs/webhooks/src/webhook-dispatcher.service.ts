@@ -17,6 +17,7 @@ import { WebhookSender } from './webhook-sender';
 
 /** Kept back from a lease for writing the result after a send that ran to its timeout. */
 const WRITE_MARGIN_MS = 2_000;
+const LEASE_SLACK_MS = 5_000;
 
 /**
  * Sends due deliveries, where the scheduler runs. Like the refresh scheduler it works in
@@ -24,7 +25,7 @@ const WRITE_MARGIN_MS = 2_000;
  * lanes, and starts each at once. It has its own timer and its own HTTP agent, and nothing
  * on the refresh path ever waits for it.
  *
- * No two processes send the same attempt: a claim holds a lease of three timeouts, a send
+ * No two processes send the same attempt: a claim holds a lease of two timeouts and some, a send
  * starts only while the lease still covers the whole timeout plus the write, and the result
  * is written under the claim's fencing token. A process killed mid-attempt leaves its lease
  * to run out; then another claims the delivery again (a new attempt, the same webhook-id).
@@ -46,8 +47,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(WebhookSender) private readonly sender: WebhookSender,
   ) {}
 
+  /** Twice the timeout and some: a send always starts with its whole timeout and the write covered. */
   get leaseMs(): number {
-    return this.config.webhooks.timeoutMs * 3;
+    return this.config.webhooks.timeoutMs * 2 + LEASE_SLACK_MS;
   }
 
   onApplicationBootstrap(): void {
