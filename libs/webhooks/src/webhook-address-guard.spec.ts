@@ -8,17 +8,19 @@ const PUBLIC = '93.184.216.34';
 /** A resolver from a table (or a sequence per name, for rebinding); never touches DNS. */
 function resolver(table: Record<string, string[] | string[][]>) {
   const calls = new Map<string, number>();
-  return async (hostname: string): Promise<ResolvedAddress[]> => {
+  return (hostname: string): Promise<ResolvedAddress[]> => {
     const entry = table[hostname];
     if (!entry) {
-      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+      return Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
     }
     const call = calls.get(hostname) ?? 0;
     calls.set(hostname, call + 1);
     const addresses = Array.isArray(entry[0])
       ? (entry as string[][])[Math.min(call, entry.length - 1)]
       : (entry as string[]);
-    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    return Promise.resolve(
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
 }
 
