@@ -34,6 +34,7 @@ export {
   type TokenSecrets,
 } from './crypto/credential-cipher';
 export { RecordCipher, type SealedRecord } from './crypto/record-cipher';
+export { type RewrapParticipant, RewrapParticipants } from './crypto/rewrap-participants';
 export { CREDENTIAL_EVENT_DATA, reachesExpiry } from './credential-events';
 export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
 export { type Owner, SYSTEM_TEAM } from './owner';

@@ -12,6 +12,7 @@ import { CredentialVault } from './credential-vault.service';
 import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
 import { createKeyring } from './crypto/keyring.factory';
 import { RecordCipher } from './crypto/record-cipher';
+import { RewrapParticipants } from './crypto/rewrap-participants';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -22,6 +23,7 @@ import { VaultKeysService } from './vault-keys.service';
     { provide: KEYRING, inject: [KeyhouseConfig], useFactory: createKeyring },
     CredentialCipher,
     RecordCipher,
+    RewrapParticipants,
     CredentialRepository,
     CredentialVault,
     CredentialRevocation,
@@ -37,6 +39,7 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialRepository,
     CredentialCipher,
     RecordCipher,
+    RewrapParticipants,
   ],
 })
 export class VaultModule {}

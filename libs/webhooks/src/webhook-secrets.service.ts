@@ -2,7 +2,7 @@ import { RecordCipher, type SealedRecord } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import type { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
-const KIND = 'webhook_endpoint';
+export const WEBHOOK_SECRET_KIND = 'webhook_endpoint';
 
 /** Sealing and opening an endpoint's signing secrets, under the vault's keys. */
 @Injectable()
@@ -61,5 +61,5 @@ export class WebhookSecrets {
 }
 
 function recordOf(endpoint: WebhookEndpointEntity): SealedRecord {
-  return { kind: KIND, id: endpoint.id };
+  return { kind: WEBHOOK_SECRET_KIND, id: endpoint.id };
 }

@@ -16,6 +16,7 @@ import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { WebhookEndpoints } from './webhook-endpoints.service';
+import { WebhookSecretRewrap } from './webhook-secret-rewrap';
 import { WebhookSecrets } from './webhook-secrets.service';
 import { WebhookSender } from './webhook-sender';
 import { WebhooksController } from './webhooks.controller';
@@ -56,6 +57,7 @@ export class WebhooksModule {
         WebhookEndpointsRepository,
         WebhookDeliveriesRepository,
         WebhookSecrets,
+        WebhookSecretRewrap,
         WebhookEndpoints,
         ...(options.scheduler ? [WebhookDispatcher] : []),
       ],
