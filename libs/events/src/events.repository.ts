@@ -17,8 +17,10 @@ import type { EventType } from './event-types';
  * (pg_snapshot_xmin(pg_current_snapshot())). Every such transaction has ended, and every
  * transaction that commits later has an id at least that xmin, hence above every id
  * already shown: ordering by (xact_id, position) and resuming after the last one read never
- * skips a late commit. The cost: while a transaction that has written anything is open,
- * events written after it wait for it to end (transactions here are short).
+ * skips a late commit. The cost: while a transaction that has written anything is open
+ * (anywhere on the Postgres server: transaction ids are server-wide), events written after
+ * it wait for it to end. Keyhouse's own transactions are short; give Keyhouse a server
+ * where nothing else holds writing transactions open for long.
  */
 @Injectable()
 export class EventsRepository {
