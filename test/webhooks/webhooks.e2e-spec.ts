@@ -263,6 +263,16 @@ describe('webhooks', () => {
     ).toEqual([0]);
   });
 
+  it('admin view: needs the admin scope and refuses bad queries', async () => {
+    expect((await growth.get('/admin/webhooks')).status).toBe(403);
+    expect((await gateway.admin.get('/admin/webhooks?limit=0')).status).toBe(400);
+    expect((await gateway.admin.get('/admin/webhooks?cursor=nope')).status).toBe(400);
+    expect((await gateway.admin.get('/admin/webhooks?bogus=1')).status).toBe(400);
+    const all = await gateway.admin.get('/admin/webhooks');
+    expect(all.status).toBe(200);
+    expect(all.body.items.every((item: { health: object }) => 'pending' in item.health)).toBe(true);
+  });
+
   it('pauses a disabled endpoint and updates its URL and events', async () => {
     const webhook = await register({ url: receiver.url, events: ['*'] });
     const paused = await growth.request('PATCH', `/v1/webhooks/${webhook.id}`, {
