@@ -8,6 +8,7 @@ import {
   startGateway,
   type TestDatabase,
   waitFor,
+  WebhookReceiver,
 } from '@keyhouse/testing';
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-events-123' };
@@ -24,6 +25,7 @@ describe('events from refreshes', () => {
   let database: TestDatabase;
   let gateway: GatewayHarness;
   let client: HttpClient;
+  const receiver = new WebhookReceiver();
 
   const connect = async (userId: string, expiresInSeconds: number) => {
     const payload = mesh.connectAccount({
@@ -74,17 +76,21 @@ describe('events from refreshes', () => {
         REFRESH_MIN_LEAD_SECONDS: '10',
         REFRESH_RETRY_BASE_MS: '50',
         UPSTREAM_TIMEOUT_MS: '400',
+        WEBHOOK_CONCURRENCY: '2',
+        WEBHOOK_TIMEOUT_MS: '10000',
       },
     });
     const created = await createClient(gateway, {
       team: 'growth',
       providers: ['mesh'],
-      scopes: ['credentials:write', 'tokens:read', 'events:read'],
+      scopes: ['credentials:write', 'tokens:read', 'events:read', 'webhooks:write'],
     });
     client = new HttpClient(gateway.baseUrl, created.apiKey);
   });
 
   afterAll(async () => {
+    // Drops the held deliveries first, so the gateway's shutdown need not wait them out.
+    await receiver.stop();
     await gateway.close();
     await mesh.stop();
     await database.drop();
@@ -170,5 +176,32 @@ describe('events from refreshes', () => {
       'credential.expired',
       'credential.revoked',
     ]);
+  });
+
+  it('refreshes stay on time while every delivery lane is stuck on a receiver that never answers', async () => {
+    await receiver.start();
+    receiver.mode = { kind: 'hang' };
+    const webhook = await client.post('/v1/webhooks', { url: receiver.url, events: ['*'] });
+    expect(webhook.status).toBe(201);
+    const connections = [];
+    for (let index = 0; index < 6; index++) {
+      connections.push(await connect(`lane-${index}`, 12));
+    }
+    await waitFor('both delivery lanes to be held', () => receiver.received.length >= 2);
+    // Due two seconds after connecting (12 s tokens, 10 s lead): all refreshed while the
+    // deliveries wait on their 10 s timeout.
+    await waitFor(
+      'every credential to be refreshed',
+      async () => {
+        const rows = await Promise.all(connections.map((connection) => row(connection.id)));
+        return rows.every((current) => current.last_refreshed_at !== null);
+      },
+      { timeoutMs: 8_000 },
+    );
+    const pending = await queryDatabase<{ count: number }>(
+      database.url,
+      `SELECT count(*)::int AS count FROM webhook_deliveries WHERE status = 'pending'`,
+    );
+    expect(pending[0].count).toBeGreaterThanOrEqual(4);
   });
 });
