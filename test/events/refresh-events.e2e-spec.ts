@@ -183,7 +183,7 @@ describe('events from refreshes', () => {
     receiver.mode = { kind: 'hang' };
     const webhook = await client.post('/v1/webhooks', { url: receiver.url, events: ['*'] });
     expect(webhook.status).toBe(201);
-    const connections = [];
+    const connections: { id: string }[] = [];
     for (let index = 0; index < 6; index++) {
       connections.push(await connect(`lane-${index}`, 12));
     }
