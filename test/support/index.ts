@@ -28,3 +28,4 @@ export {
 } from './browser';
 export { type Exposure, expectNoSecretsExposed } from './secrets';
 export { type CliResult, runCli, startCli } from './cli-process';
+export { type ReceivedDelivery, type ReceiverMode, WebhookReceiver } from './webhook-receiver';

@@ -9,6 +9,7 @@ import { ObservabilityModule } from '@keyhouse/observability';
 import { PROVIDER_NAMES, ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
+import { WebhooksModule } from '@keyhouse/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -30,6 +31,7 @@ export class GatewayModule {
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
         ConsoleModule,
+        WebhooksModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

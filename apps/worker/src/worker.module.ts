@@ -6,6 +6,7 @@ import { ObservabilityModule } from '@keyhouse/observability';
 import { ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
+import { WebhooksModule } from '@keyhouse/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -24,6 +25,7 @@ export class WorkerModule {
         VaultModule,
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: true, http: false }),
+        WebhooksModule.forRoot({ scheduler: true, http: false }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -226,6 +226,53 @@ export class EnvironmentVariables {
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
 
   @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  EVENT_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS?: boolean;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  WEBHOOK_CONCURRENCY?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  WEBHOOK_RETRY_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(100)
+  @Max(10_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @emptyToUndefined()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;

@@ -84,6 +84,24 @@ export abstract class KeyhouseConfig {
     readonly timeoutMs: number;
     readonly connectTimeoutMs: number;
   };
+  abstract readonly events: {
+    /** Events older than this are swept from the feed (and their deliveries with them). */
+    readonly retentionDays: number;
+  };
+  abstract readonly webhooks: {
+    /** Let webhook URLs be http and reach loopback, private and link-local addresses. */
+    readonly allowPrivateNetworks: boolean;
+    /** How often a process looks for due deliveries (where the scheduler runs). */
+    readonly intervalMs: number;
+    /** Deliveries in flight at once per process. */
+    readonly concurrency: number;
+    /** First retry delay; doubles per attempt (with jitter), capped at an hour. */
+    readonly retryBaseMs: number;
+    /** A delivery still failing this long after its event is marked failed. */
+    readonly retryWindowSeconds: number;
+    /** A receiver must answer 2xx within this. */
+    readonly timeoutMs: number;
+  };
   abstract readonly sandbox: boolean;
   abstract readonly providers: ProvidersConfig;
   /** Not fatal, but worth a line in the start-up log (variable names only, never values). */

@@ -16,6 +16,23 @@ describe('loadConfig', () => {
     expect(config.sandbox).toBe(true);
   });
 
+  it('keeps events 30 days, and lets webhooks reach private networks only outside production', () => {
+    expect(loadConfig({}).events.retentionDays).toBe(30);
+    expect(loadConfig({}).webhooks.allowPrivateNetworks).toBe(true);
+    const production = {
+      NODE_ENV: 'production',
+      VAULT_KEYS: KEY,
+      DATABASE_URL: 'postgres://db/x',
+    };
+    expect(loadConfig(production).webhooks.allowPrivateNetworks).toBe(false);
+    expect(
+      loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhooks
+        .allowPrivateNetworks,
+    ).toBe(true);
+    expect(loadConfig({ EVENT_RETENTION_DAYS: '7' }).events.retentionDays).toBe(7);
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: '0' })).toThrow(/EVENT_RETENTION_DAYS/);
+  });
+
   it('turns the sandbox off by default once any provider is configured', () => {
     const config = loadConfig({ MESH_CLIENT_ID: 'id', MESH_CLIENT_SECRET: 'secret' });
     expect(config.sandbox).toBe(false);

@@ -116,6 +116,17 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       timeoutMs: variables.UPSTREAM_TIMEOUT_MS ?? 10_000,
       connectTimeoutMs: variables.UPSTREAM_CONNECT_TIMEOUT_MS ?? 3_000,
     },
+    events: {
+      retentionDays: variables.EVENT_RETENTION_DAYS ?? 30,
+    },
+    webhooks: {
+      allowPrivateNetworks: variables.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
+      intervalMs: variables.WEBHOOK_INTERVAL_MS ?? 1_000,
+      concurrency: variables.WEBHOOK_CONCURRENCY ?? 8,
+      retryBaseMs: variables.WEBHOOK_RETRY_BASE_MS ?? 30_000,
+      retryWindowSeconds: variables.WEBHOOK_RETRY_WINDOW_SECONDS ?? 86_400,
+      timeoutMs: variables.WEBHOOK_TIMEOUT_MS ?? 10_000,
+    },
     sandbox,
     providers,
     warnings: halfConfiguredProviders(environment),

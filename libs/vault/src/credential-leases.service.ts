@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CredentialEntity, type CredentialMetadata } from './credential.entity';
+import { type CredentialEventSpec, reachesExpiry, withCredentialEvent } from './credential-events';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
 
 /** A credential this process holds the refresh lease on, with the fencing token it got. */
@@ -203,6 +204,7 @@ export class CredentialLeases {
       claim,
       'attempts = attempts + 1, last_error = $4, refresh_at = $5',
       [code, retryAt],
+      reachesExpiry(claim.credential, retryAt) ? { type: 'credential.refresh_failing' } : undefined,
     );
     this.auditFailure(claim, code, actor, true);
     return outcome;
@@ -219,6 +221,7 @@ export class CredentialLeases {
       `status = 'needs_reauth', attempts = attempts + 1, last_error = $4, refresh_at = NULL,
        encrypted_interim_token = NULL`,
       [code],
+      { type: 'credential.needs_reauth' },
     );
     this.auditFailure(claim, code, actor, false);
     return outcome;
@@ -278,6 +281,7 @@ export class CredentialLeases {
       claim,
       `status = 'expired', last_error = $4, refresh_at = NULL`,
       [code],
+      { type: 'credential.expired' },
     );
     this.auditFailure(claim, code, actor, false);
     return outcome;
@@ -305,15 +309,17 @@ export class CredentialLeases {
     return idsOf(rows).length;
   }
 
+  /** With `event`, the same statement writes it (and only if the update matched). */
   private async release(
     claim: LeasedCredential,
     set: string,
     values: unknown[],
+    event?: CredentialEventSpec,
   ): Promise<LeaseOutcome> {
+    const update = `UPDATE credentials SET ${set}, lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()
+        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3`;
     const rows: unknown = await this.credentials.query(
-      `UPDATE credentials SET ${set}, lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()
-        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3
-        RETURNING id`,
+      event ? withCredentialEvent(`${update} RETURNING *`, event) : `${update} RETURNING id`,
       [claim.credential.id, claim.leaseOwner, claim.leaseToken, ...values],
     );
     return idsOf(rows).length > 0 ? 'written' : 'lease_lost';

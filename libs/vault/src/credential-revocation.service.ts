@@ -2,6 +2,7 @@ import { type AuditActor, AuditService } from '@keyhouse/audit';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CredentialEntity } from './credential.entity';
+import { recordCredentialEvents } from './credential-events';
 import { CredentialRepository } from './credential.repository';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
 import { VaultError, VaultErrorCode } from './vault.errors';
@@ -59,6 +60,11 @@ export class CredentialRevocation {
       await this.credentials.shredForTeam(
         manager,
         team,
+        live.map((credential) => credential.id),
+      );
+      await recordCredentialEvents(
+        manager,
+        'credential.revoked',
         live.map((credential) => credential.id),
       );
       for (const { credential } of withSecrets) {

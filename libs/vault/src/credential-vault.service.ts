@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { CredentialEntity, type CredentialMetadata } from './credential.entity';
 import { CredentialRepository } from './credential.repository';
+import { recordCredentialEvents } from './credential-events';
 import { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
 import type { Owner } from './owner';
@@ -126,6 +127,7 @@ export class CredentialVault {
       accountKey,
     );
     const credential = existing ?? this.newCredential(input, accountKey);
+    const previousStatus = existing?.status;
     const dataKey = existing
       ? await this.cipher.dataKeyOf(existing)
       : await this.assignDataKey(credential);
@@ -155,6 +157,12 @@ export class CredentialVault {
     const saved = existing
       ? await this.credentials.save(manager, credential)
       : await this.insertNew(manager, credential);
+    // Replacing a live credential's tokens is no event; bringing a dead one back is.
+    if (previousStatus === undefined) {
+      await recordCredentialEvents(manager, 'credential.created', [saved.id]);
+    } else if (previousStatus === 'needs_reauth' || previousStatus === 'expired') {
+      await recordCredentialEvents(manager, 'credential.recovered', [saved.id]);
+    }
     await this.audit.record(
       {
         action: input.action,

@@ -35,7 +35,11 @@ export {
   type SealedSecrets,
   type TokenSecrets,
 } from './crypto/credential-cipher';
+export { RecordCipher, type SealedRecord } from './crypto/record-cipher';
+export { type RewrapParticipant, RewrapParticipants } from './crypto/rewrap-participants';
+export { CREDENTIAL_EVENT_DATA, reachesExpiry } from './credential-events';
 export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
+export { type Keyring, LocalKeyring } from './crypto/keyring';
 export { type Owner, SYSTEM_TEAM } from './owner';
 export { VaultError, VaultErrorCode } from './vault.errors';
 export { VaultModule } from './vault.module';

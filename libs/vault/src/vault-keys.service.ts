@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { CredentialRepository } from './credential.repository';
 import { CredentialCipher } from './crypto/credential-cipher';
+import { RewrapParticipants } from './crypto/rewrap-participants';
 import { VaultError, VaultErrorCode } from './vault.errors';
 
 const REWRAP_BATCH_SIZE = 100;
@@ -60,17 +61,24 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
     private readonly credentials: CredentialRepository,
     private readonly cipher: CredentialCipher,
     private readonly audit: AuditService,
+    private readonly participants: RewrapParticipants,
   ) {}
 
   /** Refuses to start when a key that still wraps data is missing from VAULT_KEYS. */
   async onModuleInit(): Promise<void> {
-    const missing = [...(await this.credentials.countByDataKey())].filter(
-      ([keyId]) => !this.cipher.hasKey(keyId),
+    const tables: [string, Map<string, number>][] = [
+      ['credentials', await this.credentials.countByDataKey()],
+    ];
+    for (const participant of this.participants.all()) {
+      tables.push([participant.name, await participant.countByDataKey()]);
+    }
+    const missing = tables.flatMap(([name, counts]) =>
+      [...counts]
+        .filter(([keyId]) => !this.cipher.hasKey(keyId))
+        .map(([keyId, count]) => `"${keyId}" (wraps ${count} ${name})`),
     );
     if (missing.length > 0) {
-      const names = missing
-        .map(([keyId, count]) => `"${keyId}" (wraps ${count} credentials)`)
-        .join(', ');
+      const names = missing.join(', ');
       throw new VaultError(
         VaultErrorCode.InvalidKeyring,
         `VAULT_KEYS is missing vault key ${names}; add it back, rotate with POST /admin/vault/rotate, then retire it`,
@@ -93,9 +101,15 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
       configured: this.cipher.hasKey(id),
       credentials: counts.get(id) ?? 0,
     }));
-    const pendingRewrap = keys
+    let pendingRewrap = keys
       .filter((key) => !key.active)
       .reduce((sum, key) => sum + key.credentials, 0);
+    // Other tables' rows still to re-wrap count as pending too (webhook secrets, ...).
+    for (const participant of this.participants.all()) {
+      for (const [keyId, count] of await participant.countByDataKey()) {
+        pendingRewrap += keyId === this.cipher.activeKeyId ? 0 : count;
+      }
+    }
     return { activeKeyId: this.cipher.activeKeyId, keys, pendingRewrap, rotation: this.progress };
   }
 
@@ -122,12 +136,23 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
   private async rewrapAll(actor: AuditActor): Promise<void> {
     let lastError: string | null = null;
     try {
-      while (!this.stopping) {
-        const rewrapped = await this.rewrapBatch();
-        if (rewrapped === 0) {
-          break;
+      const batches = [
+        () => this.rewrapBatch(),
+        ...this.participants
+          .all()
+          .map(
+            (participant) => () =>
+              participant.rewrapBatch(this.cipher.activeKeyId, REWRAP_BATCH_SIZE),
+          ),
+      ];
+      for (const batch of batches) {
+        while (!this.stopping) {
+          const rewrapped = await batch();
+          if (rewrapped === 0) {
+            break;
+          }
+          this.progress = { ...this.progress, rewrapped: this.progress.rewrapped + rewrapped };
         }
-        this.progress = { ...this.progress, rewrapped: this.progress.rewrapped + rewrapped };
       }
     } catch (error) {
       lastError = error instanceof VaultError ? error.reason : 'rewrap_failed';

@@ -12,6 +12,8 @@ import { CredentialVault } from './credential-vault.service';
 import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
 import { createKeyring } from './crypto/keyring.factory';
 import { PendingGrantSettlement } from './pending-grant-settlement.service';
+import { RecordCipher } from './crypto/record-cipher';
+import { RewrapParticipants } from './crypto/rewrap-participants';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -21,6 +23,8 @@ import { VaultKeysService } from './vault-keys.service';
   providers: [
     { provide: KEYRING, inject: [KeyhouseConfig], useFactory: createKeyring },
     CredentialCipher,
+    RecordCipher,
+    RewrapParticipants,
     CredentialRepository,
     CredentialVault,
     CredentialRevocation,
@@ -37,6 +41,8 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialRevocation,
     CredentialRepository,
     CredentialCipher,
+    RecordCipher,
+    RewrapParticipants,
   ],
 })
 export class VaultModule {}

@@ -1,5 +1,12 @@
 /** What an API key may do (docs/api.md, "Scopes"). */
-export const SCOPES = ['tokens:issue', 'tokens:read', 'credentials:write', 'admin'] as const;
+export const SCOPES = [
+  'tokens:issue',
+  'tokens:read',
+  'credentials:write',
+  'events:read',
+  'webhooks:write',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** api.stream roles, most to least capable; a client's `maxRole` caps what it can mint. */
