@@ -113,7 +113,11 @@ describe('events from refreshes', () => {
       'credential.needs_reauth',
       'credential.recovered',
     ]);
-    const feed = await client.get('/v1/events?types=credential.needs_reauth');
+    // Visible once no older writing transaction is open on the server (commit order).
+    const feed = await waitFor('the needs_reauth event in the feed', async () => {
+      const answer = await client.get('/v1/events?types=credential.needs_reauth');
+      return answer.body.items.length > 0 && answer;
+    });
     expect(feed.body.items).toEqual([
       expect.objectContaining({
         type: 'credential.needs_reauth',

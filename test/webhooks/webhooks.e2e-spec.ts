@@ -145,10 +145,13 @@ describe('webhooks', () => {
     const webhook = await register({ url: receiver.url, events: ['credential.created'] });
     receiver.secrets = [webhook.secret];
     const credential = await seedCredential(gateway, { team: 'growth', userId: 'erin' });
-    const [event] = (await growth.get('/v1/events?types=credential.created')).body.items.filter(
-      (item: { data: { id: string } }) => item.data.id === credential.id,
+    // The feed shows an event once no older writing transaction is still open on the server
+    // (its commit-order rule), so it is waited for, not read once.
+    const event = await waitFor('the created event in the feed', async () =>
+      (await growth.get('/v1/events?types=credential.created')).body.items.find(
+        (item: { data: { id: string } }) => item.data.id === credential.id,
+      ),
     );
-    expect(event).toBeDefined();
     const received = await waitFor('the delivery', () => receiver.deliveriesOf(event.id)[0]);
     expect(received.verifiedWith).toEqual([0]);
     expect(JSON.parse(received.body)).toEqual(event);
