@@ -5,6 +5,7 @@ import { CreateCredentialsAndAudit1795247760102 } from './1795247760102-CreateCr
 import { AddRefreshTokenLifetime1795248091979 } from './1795248091979-AddRefreshTokenLifetime';
 import { CreateRefreshInstances1795248418976 } from './1795248418976-CreateRefreshInstances';
 import { AddCredentialInterimToken1796283108855 } from './1796283108855-AddCredentialInterimToken';
+import { CreateIntegrations1796286230863 } from './1796286230863-CreateIntegrations';
 
 export const migrations = [
   CreateApiClients1795247107299,
@@ -12,4 +13,5 @@ export const migrations = [
   AddRefreshTokenLifetime1795248091979,
   CreateRefreshInstances1795248418976,
   AddCredentialInterimToken1796283108855,
+  CreateIntegrations1796286230863,
 ];

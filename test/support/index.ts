@@ -15,3 +15,4 @@ export {
   startProviderGateway,
   stopProviderGateway,
 } from './provider-gateway';
+export { providerCalls } from './provider-calls';

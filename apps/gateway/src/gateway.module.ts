@@ -5,7 +5,13 @@ import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
 import { CredentialsModule } from '@keyhouse/credentials';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
-import { PROVIDER_NAMES, ProvidersModule } from '@keyhouse/providers';
+import { IntegrationsModule } from '@keyhouse/integrations';
+import {
+  PROVIDER_DEFINITIONS,
+  PROVIDER_NAMES,
+  ProviderAdminModule,
+  ProvidersModule,
+} from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -26,7 +32,9 @@ export class GatewayModule {
         AuthModule.forRoot(PROVIDER_NAMES),
         VaultModule,
         CredentialsModule,
+        IntegrationsModule.forRoot({ definitions: PROVIDER_DEFINITIONS, http: true }),
         ProvidersModule,
+        ProviderAdminModule,
         RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
       ],
       providers: [

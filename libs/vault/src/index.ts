@@ -36,6 +36,9 @@ export {
   type TokenSecrets,
 } from './crypto/credential-cipher';
 export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
+export type { WrappedDataKey } from './crypto/keyring';
+export { open, seal } from './crypto/sealed-box';
+export { SealedTables, type SealedTable } from './sealed-tables';
 export { type Owner, SYSTEM_TEAM } from './owner';
 export { VaultError, VaultErrorCode } from './vault.errors';
 export { VaultModule } from './vault.module';

@@ -12,6 +12,7 @@ import { CredentialVault } from './credential-vault.service';
 import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
 import { createKeyring } from './crypto/keyring.factory';
 import { PendingGrantSettlement } from './pending-grant-settlement.service';
+import { SealedTables } from './sealed-tables';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -28,8 +29,10 @@ import { VaultKeysService } from './vault-keys.service';
     AccessTokenReader,
     CredentialLeases,
     PendingGrantSettlement,
+    SealedTables,
   ],
   exports: [
+    SealedTables,
     PendingGrantSettlement,
     AccessTokenReader,
     CredentialLeases,
