@@ -217,6 +217,26 @@ describe('Admin: integrations', () => {
     expect(envCheck.body).toEqual({ ok: true });
   });
 
+  it('documents every integration route in OpenAPI, with its response schema', async () => {
+    const document = await gateway.http.get('/docs-json');
+    const paths = document.body.paths;
+    expect(Object.keys(paths['/admin/integrations']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(paths['/admin/integrations/{id}']).sort()).toEqual([
+      'delete',
+      'get',
+      'patch',
+    ]);
+    expect(paths['/admin/integrations/{id}/check'].post.responses['200']).toBeDefined();
+    const schemas = document.body.components.schemas;
+    expect(schemas.IntegrationResponse.properties.secretFields).toBeDefined();
+    expect(schemas.IntegrationResponse.properties.secrets).toBeUndefined();
+    expect(schemas.IntegrationCheckResponse.properties.ok).toBeDefined();
+    expect(schemas.UserTokenResponse.properties.upstreamUserId).toBeDefined();
+    expect(schemas.LinkTokenResponse.properties.upstreamUserId).toBeDefined();
+    expect(schemas.ApiStreamAccessTokenResponse.properties.upstreamUserId).toBeDefined();
+    expect(gateway.logs.linesContaining('Duplicate DTO')).toEqual([]);
+  });
+
   it('never stores a secret in the clear, and counts integrations per vault key', async () => {
     const dump = await dumpDatabase(gateway.database.url);
     for (const secret of [STORED_SECRET, ROTATED_SECRET]) {
