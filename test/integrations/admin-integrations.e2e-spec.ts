@@ -152,6 +152,13 @@ describe('Admin: integrations', () => {
       (await gateway.admin.patch(`/admin/integrations/${other.body.id}`, { teams: ['alpha'] }))
         .status,
     ).toBe(409);
+    expect(other.body.userIds).toBe('verbatim');
+    // Unused, a one-team app that comes to serve two derives from then on.
+    const grown = await gateway.admin.patch(`/admin/integrations/${other.body.id}`, {
+      teams: ['epsilon', 'eta'],
+    });
+    expect(grown.status).toBe(200);
+    expect(grown.body.userIds).toBe('derived');
     expect((await gateway.admin.delete(`/admin/integrations/${other.body.id}`)).status).toBe(204);
     expect((await gateway.admin.get(`/admin/integrations/${other.body.id}`)).status).toBe(404);
     // A stored "*" now serves every team without its own, before the environment's.
@@ -303,5 +310,83 @@ describe('Admin: vault rotation re-wraps integrations', () => {
     await third.app.close();
     await first.database.drop();
     await app.stop();
+  });
+});
+
+describe('Per-team integrations of one provider, in one process', () => {
+  const first = new FakeStreamChat({
+    apiKey: 'first-app',
+    apiSecret: 'first-app-secret-0123456789',
+  });
+  const second = new FakeStreamChat({
+    apiKey: 'second-app',
+    apiSecret: 'second-app-secret-987654321',
+  });
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    await Promise.all([first.start(), second.start()]);
+    gateway = await startGateway();
+  });
+
+  afterAll(async () => {
+    expectNoSecretsInLogs(gateway.logs, [first.apiSecret, second.apiSecret]);
+    await gateway.close();
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it('reaches each team’s app with its keys; a moved team’s old credential keeps its app', async () => {
+    const integration = async (app: FakeStreamChat, teams: string[]) => {
+      const created = await gateway.admin.post('/admin/integrations', {
+        provider: 'stream-chat',
+        name: app.apiKey,
+        teams,
+        settings: { baseUrl: app.baseUrl, apiKey: app.apiKey },
+        secrets: { apiSecret: app.apiSecret },
+      });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    };
+    const firstId = await integration(first, ['one']);
+    const secondId = await integration(second, ['two']);
+    const one = new HttpClient(
+      gateway.baseUrl,
+      (await createClient(gateway, { team: 'one' })).apiKey,
+    );
+    const two = new HttpClient(
+      gateway.baseUrl,
+      (await createClient(gateway, { team: 'two' })).apiKey,
+    );
+
+    const mintedOne = await one.post('/v1/stream-chat/tokens', { userId: 'sam' });
+    const mintedTwo = await two.post('/v1/stream-chat/tokens', { userId: 'sam' });
+    expect([mintedOne.body.apiKey, mintedTwo.body.apiKey]).toEqual(['first-app', 'second-app']);
+    expect(first.isUserTokenValid(mintedOne.body.token)).toBe(true);
+    expect(second.isUserTokenValid(mintedOne.body.token)).toBe(false);
+    expect(second.isUserTokenValid(mintedTwo.body.token)).toBe(true);
+    // One team each: ids go as they are.
+    expect([mintedOne.body.upstreamUserId, mintedTwo.body.upstreamUserId]).toEqual(['sam', 'sam']);
+
+    // Team one moves to the second app; its stored token still belongs to the first.
+    const stored = (await one.get('/v1/credentials?userId=sam')).body.items[0];
+    expect(
+      (await gateway.admin.patch(`/admin/integrations/${firstId}`, { teams: ['zero'] })).status,
+    ).toBe(200);
+    // A one-team app that would serve two, while it holds credentials sent verbatim: 409,
+    // unless the admin says verbatim again (then ids still go as they are).
+    const grow = (body: object) => gateway.admin.patch(`/admin/integrations/${secondId}`, body);
+    expect((await grow({ teams: ['two', 'one'] })).status).toBe(409);
+    const grown = await grow({ teams: ['two', 'one'], userIds: 'verbatim' });
+    expect(grown.status).toBe(200);
+    expect(grown.body.userIds).toBe('verbatim');
+    expect((await one.delete(`/v1/credentials/${stored.id}`)).status).toBe(204);
+    expect(first.requestsTo('/users', 'PATCH')).toHaveLength(1);
+    expect(second.requestsTo('/users', 'PATCH')).toHaveLength(0);
+    expect(first.isUserTokenValid(mintedOne.body.token)).toBe(false);
+
+    const moved = await one.post('/v1/stream-chat/tokens', { userId: 'sam' });
+    expect(moved.body.apiKey).toBe('second-app');
+    expect(second.isUserTokenValid(moved.body.token)).toBe(true);
+    expect(moved.body.upstreamUserId).toBe('sam');
   });
 });

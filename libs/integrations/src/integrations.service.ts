@@ -103,9 +103,16 @@ export class IntegrationsService {
       if (input.teams) {
         await this.assertNoOverlap(manager, current.provider, teams, id);
       }
-      if (input.userIds !== undefined && input.userIds !== current.userIds) {
-        await this.assertUnused(manager, id, 'its userIds cannot change');
-        current.userIds = input.userIds;
+      const userIds = input.userIds ?? userIdsAfter(current, teams);
+      if (userIds !== current.userIds) {
+        await this.assertUnused(
+          manager,
+          id,
+          input.userIds === undefined
+            ? 'serving more teams would change its upstream user ids; revoke them, or send "userIds": "verbatim" to keep ids as they are'
+            : 'its userIds cannot change',
+        );
+        current.userIds = userIds;
       }
       if (input.secrets && Object.keys(input.secrets).length > 0) {
         const dataKey = await this.sealing.dataKeyOf(current);
@@ -223,6 +230,16 @@ function normaliseTeams(teams: readonly string[]): string[] {
     ]);
   }
   return [...teams];
+}
+
+/**
+ * A verbatim integration of one team that comes to serve several derives from then on,
+ * unless the admin says `verbatim` again: two teams' ids must not meet upstream by accident.
+ */
+function userIdsAfter(current: IntegrationEntity, teams: readonly string[]): UserIdMode {
+  const servedOne = defaultUserIds(current.teams) === 'verbatim';
+  const servesMany = defaultUserIds(teams) === 'derived';
+  return current.userIds === 'verbatim' && servedOne && servesMany ? 'derived' : current.userIds;
 }
 
 function defaultUserIds(teams: readonly string[]): UserIdMode {
