@@ -3,8 +3,8 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
 import { Client } from 'pg';
 import { ALL_TEAMS, type IntegrationEntity } from './integration.entity';
@@ -22,12 +22,13 @@ const RELISTEN_DELAY_MS = 1_000;
  * at once, and a periodic re-read catches whatever a dropped connection missed.
  */
 @Injectable()
-export class IntegrationDirectory implements OnModuleInit, OnApplicationShutdown {
+export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Integrations');
   private stored = new Map<string, Integration>();
   private readonly environment = new Map<string, Integration>();
   private listener?: Client;
   private timer?: NodeJS.Timeout;
+  private relistenTimer?: NodeJS.Timeout;
   private reloading?: Promise<void>;
   private reloadAgain = false;
   private stopping = false;
@@ -39,14 +40,20 @@ export class IntegrationDirectory implements OnModuleInit, OnApplicationShutdown
     @Inject(INTEGRATION_DEFINITIONS) private readonly definitions: readonly IntegrationDefinition[],
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /**
+   * After every module started (the vault checked its keys first, so a missing key is named
+   * there); and only then listening, so a start that failed leaves no connection behind.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     for (const definition of this.definitions) {
       const integration = environmentIntegration(definition, this.config);
       if (integration) {
         this.environment.set(definition.provider, integration);
       }
     }
-    await this.reload();
+    // The first read must succeed: a process that cannot open its integrations (a vault key
+    // missing from VAULT_KEYS) stops at start rather than serve without them.
+    this.stored = await this.readAll();
     await this.listen();
     this.timer = setInterval(() => void this.reload(), this.config.integrations.reloadIntervalMs);
     this.timer.unref();
@@ -55,6 +62,7 @@ export class IntegrationDirectory implements OnModuleInit, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    clearTimeout(this.relistenTimer);
     await this.listener?.end().catch(() => undefined);
     await this.reloading;
   }
@@ -166,7 +174,7 @@ export class IntegrationDirectory implements OnModuleInit, OnApplicationShutdown
     client.on('end', () => {
       if (this.listener === client && !this.stopping) {
         this.listener = undefined;
-        setTimeout(() => void this.relisten(), RELISTEN_DELAY_MS).unref();
+        this.scheduleRelisten();
       }
     });
     this.listener = client;
@@ -178,9 +186,15 @@ export class IntegrationDirectory implements OnModuleInit, OnApplicationShutdown
       this.listener = undefined;
       await client.end().catch(() => undefined);
       if (!this.stopping) {
-        setTimeout(() => void this.relisten(), RELISTEN_DELAY_MS).unref();
+        this.scheduleRelisten();
       }
     }
+  }
+
+  private scheduleRelisten(): void {
+    clearTimeout(this.relistenTimer);
+    this.relistenTimer = setTimeout(() => void this.relisten(), RELISTEN_DELAY_MS);
+    this.relistenTimer.unref();
   }
 
   /** After a gap in listening, changes may have been missed: read everything again. */

@@ -1,6 +1,6 @@
 import { AuditModule } from '@keyhouse/audit';
 import { SealedTables, VaultModule } from '@keyhouse/vault';
-import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminIntegrationsController } from './admin-integrations.controller';
 import { IntegrationEntity } from './integration.entity';
@@ -18,11 +18,18 @@ export interface IntegrationsModuleOptions {
   readonly http: boolean;
 }
 
-/** Provider apps as data: storage, the in-memory directory, upstream identities, admin routes. */
+/**
+ * Provider apps as data: storage, the in-memory directory, upstream identities, admin routes.
+ * Vault rotation and key counts cover the integrations and the held keys too.
+ */
 @Global()
 @Module({})
-export class IntegrationsModule implements OnModuleInit {
-  constructor(private readonly sealedTables: SealedTables) {}
+export class IntegrationsModule {
+  /** Registered as soon as the module exists, so vault checks at start already see them. */
+  constructor(sealedTables: SealedTables) {
+    sealedTables.register({ table: 'integrations', context: integrationKeyContext });
+    sealedTables.register({ table: 'vault_held_keys', context: vaultHeldKeyContext });
+  }
 
   static forRoot(options: IntegrationsModuleOptions): DynamicModule {
     return {
@@ -48,11 +55,5 @@ export class IntegrationsModule implements OnModuleInit {
         INTEGRATION_DEFINITIONS,
       ],
     };
-  }
-
-  /** Vault rotation and key counts cover the integrations and the held keys too. */
-  onModuleInit(): void {
-    this.sealedTables.register({ table: 'integrations', context: integrationKeyContext });
-    this.sealedTables.register({ table: 'vault_held_keys', context: vaultHeldKeyContext });
   }
 }

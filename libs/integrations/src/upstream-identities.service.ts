@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { CredentialCipher } from '@keyhouse/vault';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { Integration } from './integration';
@@ -25,7 +25,7 @@ export function vaultHeldKeyContext(id: string): string {
  * two integrations apart.
  */
 @Injectable()
-export class UpstreamIdentities implements OnModuleInit {
+export class UpstreamIdentities implements OnApplicationBootstrap {
   #key?: Buffer;
 
   constructor(
@@ -34,7 +34,8 @@ export class UpstreamIdentities implements OnModuleInit {
     private readonly cipher: CredentialCipher,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** After the vault's own start-up checks, which name a missing key better. */
+  async onApplicationBootstrap(): Promise<void> {
     this.#key = await this.loadOrCreate();
   }
 

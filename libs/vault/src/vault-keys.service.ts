@@ -68,12 +68,19 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
 
   /** Refuses to start when a key that still wraps data is missing from VAULT_KEYS. */
   async onModuleInit(): Promise<void> {
-    const missing = [...(await this.credentials.countByDataKey())].filter(
-      ([keyId]) => !this.cipher.hasKey(keyId),
-    );
+    const counts = await this.credentials.countByDataKey();
+    const tables = await this.sealedCounts();
+    const keyIds = new Set([...counts.keys(), ...tables.flatMap(([, byKey]) => [...byKey.keys()])]);
+    const missing = [...keyIds].filter((keyId) => !this.cipher.hasKey(keyId));
     if (missing.length > 0) {
       const names = missing
-        .map(([keyId, count]) => `"${keyId}" (wraps ${count} credentials)`)
+        .map((keyId) => {
+          const others = tables
+            .filter(([, byKey]) => byKey.has(keyId))
+            .map(([table, byKey]) => `, ${byKey.get(keyId)} ${table}`)
+            .join('');
+          return `"${keyId}" (wraps ${counts.get(keyId) ?? 0} credentials${others})`;
+        })
         .join(', ');
       throw new VaultError(
         VaultErrorCode.InvalidKeyring,
