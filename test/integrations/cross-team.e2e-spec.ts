@@ -52,7 +52,9 @@ describe('Upstream identities: two teams on one shared integration', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.userIds).toBe('derived');
+    integrationIds.set(provider, created.body.id);
   };
+  const integrationIds = new Map<string, string>();
   const rowsOf = (team: string, provider: string) =>
     queryDatabase<{ id: string; status: string }>(
       gateway.database.url,
@@ -211,6 +213,41 @@ describe('Upstream identities: two teams on one shared integration', () => {
     const [redRow] = await rowsOf('red', 'mydatahelps');
     expect((await red.delete(`/v1/credentials/${redRow.id}`)).status).toBe(204);
     expect((await rowsOf('blue', 'mydatahelps')).map((row) => row.status)).toEqual(['active']);
+  });
+
+  it('checks every provider’s stored keys with one harmless call', async () => {
+    const before = {
+      tpa: tpa.issuedCount,
+      mydatahelps: mydatahelps.serviceTokenCount,
+      mesh: mesh.linkTokenCount,
+      apiStream: apiStream.createCount,
+    };
+    for (const [provider, id] of integrationIds) {
+      const check = await gateway.admin.post(`/admin/integrations/${id}/check`, {});
+      expect([provider, check.status, check.body]).toEqual([provider, 200, { ok: true }]);
+    }
+    expect(stream.appReadCount).toBe(1);
+    expect(tpa.issuedCount).toBe(before.tpa + 1);
+    expect(mydatahelps.serviceTokenCount).toBe(before.mydatahelps + 1);
+    expect(mesh.linkTokenCount).toBe(before.mesh + 1);
+    expect(apiStream.createCount).toBe(before.apiStream + 1);
+    expect(mesh.requestsTo('/api/v1/linktoken').at(-1)?.rawBody).toContain('keyhouse-probe');
+
+    // Keys the upstream no longer takes: ok false with our code, and no secret in the answer.
+    mesh.rotateClientSecret('rotated-at-mesh-only-0123');
+    const refused = await gateway.admin.post(
+      `/admin/integrations/${integrationIds.get('mesh')}/check`,
+      {},
+    );
+    expect(refused.body).toEqual({
+      ok: false,
+      code: 'upstream_misconfigured',
+      detail: expect.any(String),
+    });
+    expect(refused.text).not.toContain('shared-mesh-secret-0123');
+    mesh.rotateClientSecret('shared-mesh-secret-0123');
+    const audit = await gateway.admin.get('/admin/audit?action=integration.checked');
+    expect(audit.body.items).toHaveLength(6);
   });
 
   it('TPA Stream: connect tokens carry no user; red’s deletion leaves blue’s', async () => {
