@@ -20,8 +20,11 @@ export interface IntegrationDefinition {
   readonly provider: string;
   readonly settings: readonly FieldSpec[];
   readonly secrets: readonly FieldSpec[];
-  /** Where the environment integration's fields come from in the loaded configuration. */
-  readonly environment: {
+  /**
+   * Where the environment integration's fields come from in the loaded configuration;
+   * absent for a provider that is configured only through stored integrations.
+   */
+  readonly environment?: {
     readonly config: ProviderConfigName;
     /** Field name → the part of the provider's environment settings that holds it. */
     readonly fields: Readonly<Record<string, keyof ProviderSettings>>;

@@ -79,9 +79,13 @@ export function environmentIntegration(
   definition: IntegrationDefinition,
   config: KeyhouseConfig,
 ): Integration | null {
-  const source = config.providers[definition.environment.config];
+  const environment = definition.environment;
+  if (!environment) {
+    return null;
+  }
+  const source = config.providers[environment.config];
   const read = (name: string): string | undefined => {
-    const part = definition.environment.fields[name];
+    const part = environment.fields[name];
     const value = part === undefined ? undefined : source[part];
     return value === undefined ? undefined : typeof value === 'string' ? value : value.reveal();
   };
