@@ -6,6 +6,7 @@ import { AddRefreshTokenLifetime1795248091979 } from './1795248091979-AddRefresh
 import { CreateRefreshInstances1795248418976 } from './1795248418976-CreateRefreshInstances';
 import { AddCredentialInterimToken1796283108855 } from './1796283108855-AddCredentialInterimToken';
 import { CreateEventsAndWebhooks1796284068751 } from './1796284068751-CreateEventsAndWebhooks';
+import { CreateIntegrations1796286230863 } from './1796286230863-CreateIntegrations';
 
 export const migrations = [
   CreateApiClients1795247107299,
@@ -14,4 +15,5 @@ export const migrations = [
   CreateRefreshInstances1795248418976,
   AddCredentialInterimToken1796283108855,
   CreateEventsAndWebhooks1796284068751,
+  CreateIntegrations1796286230863,
 ];

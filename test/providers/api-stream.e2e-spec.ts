@@ -1,4 +1,3 @@
-import { ProviderRegistry } from '@keyhouse/providers';
 import { API_STREAM_TOKEN_PATH, FakeApiStream } from '@keyhouse/sandbox';
 import {
   createClient,
@@ -8,6 +7,7 @@ import {
   startGateway,
   startProviderGateway,
   stopProviderGateway,
+  providerCalls,
 } from '@keyhouse/testing';
 import { type CredentialEntity, CredentialCipher, CredentialRepository } from '@keyhouse/vault';
 
@@ -51,7 +51,7 @@ describe('api.stream', () => {
     return { credential, secrets: await gateway.app.get(CredentialCipher).openSecrets(credential) };
   };
 
-  const provider = () => gateway.app.get(ProviderRegistry).get('api-stream');
+  const provider = () => providerCalls(gateway.app, 'api-stream');
 
   beforeAll(async () => {
     ({ gateway, client: studio } = await startProviderGateway({
@@ -59,6 +59,8 @@ describe('api.stream', () => {
       env: (baseUrl) => ({
         API_STREAM_BASE_URL: baseUrl,
         API_STREAM_API_KEY: 'api-stream-key-value-123',
+        // The wire tests read ids as sent; derivation has its own suite.
+        ENVIRONMENT_USER_IDS: 'verbatim',
       }),
       team: 'studio',
       provider: 'api-stream',
@@ -83,6 +85,7 @@ describe('api.stream', () => {
       expect(answer.body).toEqual({
         accessToken: expect.any(String),
         role: 'HOST',
+        upstreamUserId: 'alice',
         expiresAt: expect.any(String),
       });
       secrets.add(answer.body.accessToken);

@@ -19,6 +19,8 @@ describe('Mesh', () => {
     MESH_BASE_URL: baseUrl,
     MESH_CLIENT_ID: 'mesh-client',
     MESH_CLIENT_SECRET: 'mesh-secret-value-123',
+    // The wire tests read ids as sent; derivation has its own suite.
+    ENVIRONMENT_USER_IDS: 'verbatim',
   });
 
   const storedRows = (userId: string) =>
@@ -50,7 +52,8 @@ describe('Mesh', () => {
       });
       expect(answer.status).toBe(200);
       expect(answer.headers.get('cache-control')).toBe('no-store');
-      expect(Object.keys(answer.body).sort()).toEqual(['expiresAt', 'linkToken']);
+      expect(Object.keys(answer.body).sort()).toEqual(['expiresAt', 'linkToken', 'upstreamUserId']);
+      expect(answer.body.upstreamUserId).toBe('alice');
       // Mesh: use it within 10 minutes.
       const lifetime = Date.parse(answer.body.expiresAt) - Date.now();
       expect(lifetime).toBeGreaterThan(590_000);

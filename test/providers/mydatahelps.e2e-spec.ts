@@ -1,4 +1,3 @@
-import { ProviderRegistry } from '@keyhouse/providers';
 import {
   FakeMyDataHelps,
   JWT_BEARER_ASSERTION_TYPE,
@@ -13,6 +12,7 @@ import {
   startProviderGateway,
   stopProviderGateway,
   waitFor,
+  providerCalls,
 } from '@keyhouse/testing';
 import { CredentialCipher, CredentialRepository, SYSTEM_TEAM } from '@keyhouse/vault';
 import { decode, type JwtPayload } from 'jsonwebtoken';
@@ -362,7 +362,7 @@ describe('MyDataHelps', () => {
     secrets.add(issued.body.accessToken);
     const repository = gateway.app.get(CredentialRepository);
     const cipher = gateway.app.get(CredentialCipher);
-    const provider = gateway.app.get(ProviderRegistry).get('mydatahelps');
+    const provider = providerCalls(gateway.app, 'mydatahelps');
 
     const participant = (await repository.findLiveForAccount(
       { team: 'research', userId: 'refreshed-1' },

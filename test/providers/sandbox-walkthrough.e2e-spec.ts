@@ -110,6 +110,7 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     expect(answer.body).toEqual({
       apiKey: expect.any(String),
       userId: 'alice',
+      upstreamUserId: expect.stringMatching(/^kh_[0-9a-f]{40}$/),
       token: expect.any(String),
       expiresAt: expect.any(String),
     });
@@ -118,7 +119,11 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     const jwt = decode(answer.body.token, { complete: true });
     expect(jwt?.header.alg).toBe('HS256');
     const claims = jwt?.payload as JwtPayload;
-    expect(claims).toEqual({ user_id: 'alice', iat: expect.any(Number), exp: expect.any(Number) });
+    expect(claims).toEqual({
+      user_id: answer.body.upstreamUserId,
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+    });
     expect(claims.exp! - claims.iat!).toBe(3600);
     expect(Date.parse(answer.body.expiresAt)).toBe(claims.exp! * 1000);
 
@@ -164,6 +169,7 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     expect(answer.body).toEqual({
       accessToken: expect.any(String),
       role: 'HOST',
+      upstreamUserId: expect.stringMatching(/^kh_[0-9a-f]{40}$/),
       expiresAt: expect.any(String),
     });
     expect(isFutureIso(answer.body.expiresAt)).toBe(true);
@@ -176,7 +182,11 @@ describe('sandbox walkthrough: every provider from a fresh `npm start`', () => {
     const answer = await demo.post('/v1/mesh/link-tokens', { userId: 'alice' });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
-    expect(answer.body).toEqual({ linkToken: expect.any(String), expiresAt: expect.any(String) });
+    expect(answer.body).toEqual({
+      linkToken: expect.any(String),
+      upstreamUserId: expect.stringMatching(/^kh_[0-9a-f]{40}$/),
+      expiresAt: expect.any(String),
+    });
     const lifetime = Date.parse(answer.body.expiresAt) - Date.now();
     expect(lifetime).toBeGreaterThan(590_000);
     expect(lifetime).toBeLessThanOrEqual(600_000);

@@ -80,14 +80,23 @@ describe('Stream Chat', () => {
       const answer = await mint('alice');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('cache-control')).toBe('no-store');
-      expect(Object.keys(answer.body).sort()).toEqual(['apiKey', 'expiresAt', 'token', 'userId']);
+      expect(Object.keys(answer.body).sort()).toEqual([
+        'apiKey',
+        'expiresAt',
+        'token',
+        'upstreamUserId',
+        'userId',
+      ]);
       expect(answer.body).toMatchObject({ apiKey: API_KEY, userId: 'alice' });
+      // The environment integration serves every team: Stream sees a derived id.
+      const upstreamUserId = answer.body.upstreamUserId as string;
+      expect(upstreamUserId).toMatch(/^kh_[0-9a-f]{40}$/);
       const token = answer.body.token as string;
 
       expect(decode(token, { complete: true })?.header).toEqual({ alg: 'HS256', typ: 'JWT' });
       const claims = verify(token, API_SECRET, { algorithms: ['HS256'] });
       expect(claims).toEqual({
-        user_id: 'alice',
+        user_id: upstreamUserId,
         iat: expect.any(Number),
         exp: expect.any(Number),
       });
@@ -184,8 +193,14 @@ describe('Stream Chat', () => {
       const [stored] = await storedRows('dave');
       const answer = await revoke({ userId: 'dave' });
       expect(answer.status).toBe(200);
-      expect(Object.keys(answer.body).sort()).toEqual(['revokedBefore', 'userId']);
+      expect(Object.keys(answer.body).sort()).toEqual([
+        'revokedBefore',
+        'upstreamUserId',
+        'userId',
+      ]);
       expect(answer.body.userId).toBe('dave');
+      const upstreamId = minted.body.upstreamUserId as string;
+      expect(answer.body.upstreamUserId).toBe(upstreamId);
       const revokedBefore = answer.body.revokedBefore as string;
       expect(Math.abs(new Date(revokedBefore).getTime() - Date.now())).toBeLessThan(5_000);
 
@@ -205,11 +220,11 @@ describe('Stream Chat', () => {
         server: true,
       });
       expect(JSON.parse(sent[0].rawBody)).toEqual({
-        users: [{ id: 'dave', set: { revoke_tokens_issued_before: revokedBefore } }],
+        users: [{ id: upstreamId, set: { revoke_tokens_issued_before: revokedBefore } }],
       });
 
       expect(stream.isUserTokenValid(minted.body.token)).toBe(false);
-      expect(stream.userRevokedBefore('dave')?.toISOString()).toBe(revokedBefore);
+      expect(stream.userRevokedBefore(upstreamId)?.toISOString()).toBe(revokedBefore);
       // Stream would refuse the stored token now, so it is not handed out any more.
       expect(await storedRows('dave')).toEqual([{ id: stored.id, status: 'revoked' }]);
       const read = await chat.get(`/v1/credentials/${stored.id}/token`);
@@ -230,7 +245,11 @@ describe('Stream Chat', () => {
       const before = new Date(Date.now() - 3_600_000).toISOString();
       const answer = await revoke({ userId: 'erin', before });
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual({ userId: 'erin', revokedBefore: before });
+      expect(answer.body).toEqual({
+        userId: 'erin',
+        upstreamUserId: minted.body.upstreamUserId,
+        revokedBefore: before,
+      });
       const [sent] = stream.requestsTo(USERS_PATH, 'PATCH');
       expect(JSON.parse(sent.rawBody).users[0].set.revoke_tokens_issued_before).toBe(before);
       expect(stream.isUserTokenValid(minted.body.token)).toBe(true);
@@ -263,7 +282,12 @@ describe('Stream Chat', () => {
       const [sent] = stream.requestsTo(USERS_PATH, 'PATCH');
       expect(sent.query).toEqual({ api_key: API_KEY });
       expect(JSON.parse(sent.rawBody)).toEqual({
-        users: [{ id: 'gina', set: { revoke_tokens_issued_before: expect.any(String) } }],
+        users: [
+          {
+            id: minted.body.upstreamUserId,
+            set: { revoke_tokens_issued_before: expect.any(String) },
+          },
+        ],
       });
       expect(stream.isUserTokenValid(minted.body.token)).toBe(false);
     });
@@ -307,7 +331,7 @@ describe('Stream Chat', () => {
         const recovered = await revoke({ userId: 'jane' });
         expect(recovered.status).toBe(200);
         expect(stream.requestsTo(USERS_PATH)).toHaveLength(2);
-        expect(stream.userRevokedBefore('jane')).toBeDefined();
+        expect(stream.userRevokedBefore(recovered.body.upstreamUserId)).toBeDefined();
 
         stream.failNext({ status: 503, path: USERS_PATH, times: 10 });
         const down = await revoke({ userId: 'kate' });

@@ -20,11 +20,26 @@ export async function dumpDatabase(url: string): Promise<string> {
       for (const value of Object.values(row)) {
         if (Buffer.isBuffer(value)) {
           parts.push(value.toString('utf8'), value.toString('base64'));
+        } else if (typeof value === 'object' && value !== null) {
+          // jsonb (an integration's sealed secrets are base64 strings): decoded too.
+          for (const text of stringLeaves(value)) {
+            parts.push(Buffer.from(text, 'base64').toString('utf8'));
+          }
         }
       }
     }
   }
   return parts.join('\n');
+}
+
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.values(value).flatMap(stringLeaves);
+  }
+  return [];
 }
 
 function isBufferJson(value: unknown): value is { type: 'Buffer'; data: number[] } {

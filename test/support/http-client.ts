@@ -37,6 +37,14 @@ export class HttpClient {
     return this.request('POST', path, { ...options, body });
   }
 
+  patch<Body = any>(
+    path: string,
+    body: unknown,
+    options: RequestOptions = {},
+  ): Promise<HttpResult<Body>> {
+    return this.request('PATCH', path, { ...options, body });
+  }
+
   delete<Body = any>(path: string, options: RequestOptions = {}): Promise<HttpResult<Body>> {
     return this.request('DELETE', path, options);
   }

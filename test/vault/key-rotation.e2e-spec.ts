@@ -42,7 +42,7 @@ describe('vault key rotation', () => {
   it('refuses to start without a key that still wraps data, naming it and the count', async () => {
     const attempt = startGateway({ database, env: { VAULT_KEYS: TEST_VAULT_KEY_B } });
     await expect(attempt).rejects.toThrow(
-      new RegExp(`"test-a" \\(wraps ${CREDENTIALS} credentials\\)`),
+      new RegExp(`"test-a" \\(wraps ${CREDENTIALS} credentials, 1 vault_held_keys\\)`),
     );
   });
 
@@ -55,11 +55,24 @@ describe('vault key rotation', () => {
       const { apiKey } = await createClient(gateway, { team: 'growth', scopes: ['tokens:read'] });
       const client = new HttpClient(gateway.baseUrl, apiKey);
       const before = await gateway.admin.get('/admin/vault/keys');
-      expect(before.body).toMatchObject({ activeKeyId: 'test-b', pendingRewrap: CREDENTIALS });
+      // The credentials, and the vault-held key of the upstream user ids.
+      expect(before.body).toMatchObject({ activeKeyId: 'test-b', pendingRewrap: CREDENTIALS + 1 });
       expect(before.body.keys).toEqual(
         expect.arrayContaining([
-          { id: 'test-a', active: false, configured: true, credentials: CREDENTIALS },
-          { id: 'test-b', active: true, configured: true, credentials: 0 },
+          {
+            id: 'test-a',
+            active: false,
+            configured: true,
+            credentials: CREDENTIALS,
+            sealedRows: { integrations: 0, vault_held_keys: 1 },
+          },
+          {
+            id: 'test-b',
+            active: true,
+            configured: true,
+            credentials: 0,
+            sealedRows: { integrations: 0, vault_held_keys: 0 },
+          },
         ]),
       );
 
@@ -96,11 +109,23 @@ describe('vault key rotation', () => {
 
       expect(failures).toEqual([]);
       expect(reads).toBeGreaterThan(READERS * 20);
-      expect(done.body.rotation).toMatchObject({ rewrapped: CREDENTIALS, lastError: null });
+      expect(done.body.rotation).toMatchObject({ rewrapped: CREDENTIALS + 1, lastError: null });
       expect(done.body.keys).toEqual(
         expect.arrayContaining([
-          { id: 'test-a', active: false, configured: true, credentials: 0 },
-          { id: 'test-b', active: true, configured: true, credentials: CREDENTIALS },
+          {
+            id: 'test-a',
+            active: false,
+            configured: true,
+            credentials: 0,
+            sealedRows: { integrations: 0, vault_held_keys: 0 },
+          },
+          {
+            id: 'test-b',
+            active: true,
+            configured: true,
+            credentials: CREDENTIALS,
+            sealedRows: { integrations: 0, vault_held_keys: 1 },
+          },
         ]),
       );
       const byKey = await queryDatabase<{ data_key_id: string; count: string }>(

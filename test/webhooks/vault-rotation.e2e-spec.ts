@@ -43,7 +43,7 @@ describe('webhook secrets and vault key rotation', () => {
 
   it('refuses to start without the key that wraps a webhook secret', async () => {
     await expect(startGateway({ database, env: { VAULT_KEYS: TEST_VAULT_KEY_B } })).rejects.toThrow(
-      /"test-a" \(wraps 1 webhook endpoints\)/,
+      /"test-a" \(wraps 0 credentials, 1 webhook endpoints\)/,
     );
   });
 

@@ -6,7 +6,13 @@ import { ConsoleModule } from '@keyhouse/console';
 import { CredentialsModule } from '@keyhouse/credentials';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
-import { PROVIDER_NAMES, ProvidersModule } from '@keyhouse/providers';
+import { IntegrationsModule } from '@keyhouse/integrations';
+import {
+  PROVIDER_DEFINITIONS,
+  PROVIDER_NAMES,
+  ProviderAdminModule,
+  ProvidersModule,
+} from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
 import { WebhooksModule } from '@keyhouse/webhooks';
@@ -28,7 +34,9 @@ export class GatewayModule {
         AuthModule.forRoot(PROVIDER_NAMES),
         VaultModule,
         CredentialsModule,
+        IntegrationsModule.forRoot({ definitions: PROVIDER_DEFINITIONS, http: true }),
         ProvidersModule,
+        ProviderAdminModule,
         RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
         ConsoleModule,
         WebhooksModule.forRoot({ scheduler: config.refresh.enabled, http: true }),

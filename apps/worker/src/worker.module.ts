@@ -3,7 +3,8 @@ import { ProblemDetailsFilter } from '@keyhouse/common';
 import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
-import { ProvidersModule } from '@keyhouse/providers';
+import { IntegrationsModule } from '@keyhouse/integrations';
+import { PROVIDER_DEFINITIONS, ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
 import { WebhooksModule } from '@keyhouse/webhooks';
@@ -23,6 +24,7 @@ export class WorkerModule {
         DatabaseModule.forRoot('keyhouse-worker'),
         AuditModule,
         VaultModule,
+        IntegrationsModule.forRoot({ definitions: PROVIDER_DEFINITIONS, http: false }),
         ProvidersModule,
         RefreshModule.forRoot({ scheduler: true, http: false }),
         WebhooksModule.forRoot({ scheduler: true, http: false }),

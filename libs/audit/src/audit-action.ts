@@ -11,6 +11,10 @@ export const AUDIT_ACTIONS = [
   'credential.revoked',
   'vault.rotation_started',
   'vault.rotation_completed',
+  'integration.created',
+  'integration.updated',
+  'integration.deleted',
+  'integration.checked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -148,6 +148,17 @@ export class EnvironmentVariables {
   @IsOptional()
   @toInteger()
   @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  INTEGRATIONS_RELOAD_MS?: number;
+
+  @IsOptional()
+  @IsIn(['derived', 'verbatim'])
+  ENVIRONMENT_USER_IDS?: 'derived' | 'verbatim';
+
+  @IsOptional()
+  @toInteger()
+  @IsInt()
   @Min(1)
   @Max(10_000)
   REFRESH_BATCH_SIZE?: number;

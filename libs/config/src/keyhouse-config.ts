@@ -80,6 +80,18 @@ export abstract class KeyhouseConfig {
      */
     readonly writeMarginMs: number;
   };
+  abstract readonly integrations: {
+    /**
+     * How often each process re-reads every integration, the safety net behind
+     * LISTEN/NOTIFY (a notification lost while its listening connection was down).
+     */
+    readonly reloadIntervalMs: number;
+    /**
+     * The environment integration serves every team, so it derives upstream user ids;
+     * `verbatim` keeps sending userId as it is (a deployment with one team).
+     */
+    readonly environmentUserIds: 'derived' | 'verbatim';
+  };
   abstract readonly upstream: {
     readonly timeoutMs: number;
     readonly connectTimeoutMs: number;

@@ -112,6 +112,10 @@ function buildConfig(environment: Environment): KeyhouseConfig {
       retryBaseMs: variables.REFRESH_RETRY_BASE_MS ?? 2_000,
       writeMarginMs: variables.REFRESH_WRITE_MARGIN_MS ?? 2_000,
     },
+    integrations: {
+      reloadIntervalMs: variables.INTEGRATIONS_RELOAD_MS ?? 30_000,
+      environmentUserIds: variables.ENVIRONMENT_USER_IDS ?? 'derived',
+    },
     upstream: {
       timeoutMs: variables.UPSTREAM_TIMEOUT_MS ?? 10_000,
       connectTimeoutMs: variables.UPSTREAM_CONNECT_TIMEOUT_MS ?? 3_000,

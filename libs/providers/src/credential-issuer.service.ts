@@ -1,4 +1,5 @@
 import type { AuditActor } from '@keyhouse/audit';
+import type { Integration } from '@keyhouse/integrations';
 import {
   type CredentialEntity,
   type CredentialMetadata,
@@ -41,8 +42,13 @@ export class CredentialIssuer {
     private readonly settlement: PendingGrantSettlement,
   ) {}
 
-  issue(provider: TokenProvider, tokens: IssuedTokens): Promise<CredentialEntity> {
-    return this.vault.store(this.toStoreInput(provider, tokens));
+  /** Stores tokens minted under `integration`, which the credential then keeps for life. */
+  issue(
+    provider: TokenProvider,
+    integration: Integration,
+    tokens: IssuedTokens,
+  ): Promise<CredentialEntity> {
+    return this.vault.store(this.toStoreInput(provider, integration.id, tokens));
   }
 
   /**
@@ -57,7 +63,7 @@ export class CredentialIssuer {
   ): Promise<Settlement> {
     const owner = { team: claim.credential.team, userId: claim.credential.userId };
     const inputs = accounts.map((account) =>
-      this.toStoreInput(provider, {
+      this.toStoreInput(provider, claim.credential.integrationId, {
         owner,
         accountKey: account.accountKey,
         secrets: { accessToken: account.accessToken, refreshToken: account.refreshToken },
@@ -72,7 +78,11 @@ export class CredentialIssuer {
     return this.settlement.settle(claim, inputs, actor);
   }
 
-  private toStoreInput(provider: TokenProvider, tokens: IssuedTokens): StoreCredentialInput {
+  private toStoreInput(
+    provider: TokenProvider,
+    integrationId: string | null,
+    tokens: IssuedTokens,
+  ): StoreCredentialInput {
     const expiresAt = at(tokens.obtainedAt, tokens.expiresInSeconds);
     const refreshTokenExpiresInSeconds = tokens.refreshTokenExpiresInSeconds ?? null;
     // A grant with only a refresh token (Mesh delayed auth) needs an access token now.
@@ -96,6 +106,7 @@ export class CredentialIssuer {
     return {
       owner: tokens.owner,
       provider: provider.name,
+      integrationId,
       accountKey: tokens.accountKey,
       secrets: tokens.secrets,
       timing: {

@@ -12,7 +12,14 @@ export {
   providerErrors,
   SecondFactorRequired,
 } from './provider.errors';
-export { PROVIDER_NAMES, PROVIDER_REGISTRY, ProviderRegistry } from './provider-registry';
+export {
+  PROVIDER_DEFINITIONS,
+  PROVIDER_NAMES,
+  PROVIDER_REGISTRY,
+  ProviderRegistry,
+} from './provider-registry';
+export { ProviderAdminModule } from './admin/provider-admin.module';
+export { ProviderIntegrations } from './provider-integrations.service';
 export { ProvidersModule } from './providers.module';
 export { RefreshPolicy, type TimingState } from './refresh-policy.service';
 export { expiryOf, insideRefreshLead, nextRefreshAt, refreshLeadSeconds } from './refresh-schedule';
@@ -23,7 +30,8 @@ export type {
   RefreshAnswer,
   RefreshedTokens,
   RefreshTarget,
+  RevokeTarget,
   SecondFactorTarget,
   TokenProvider,
 } from './token-provider';
-export { refreshThrough } from './token-provider';
+export { canRefresh, refreshThrough } from './token-provider';

@@ -1,28 +1,41 @@
 import { Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import type { IntegrationDefinition } from '@keyhouse/integrations';
+import { API_STREAM_DEFINITION } from './api-stream/api-stream.definition';
 import { ApiStreamModule } from './api-stream/api-stream.module';
 import { ApiStreamProvider } from './api-stream/api-stream.provider';
+import { MESH_DEFINITION } from './mesh/mesh.definition';
 import { MeshModule } from './mesh/mesh.module';
 import { MeshProvider } from './mesh/mesh.provider';
+import { MYDATAHELPS_DEFINITION } from './mydatahelps/mydatahelps.definition';
 import { MyDataHelpsModule } from './mydatahelps/mydatahelps.module';
 import { MyDataHelpsProvider } from './mydatahelps/mydatahelps.provider';
 import { providerErrors } from './provider.errors';
+import { STREAM_CHAT_DEFINITION } from './stream-chat/stream-chat.definition';
 import { StreamChatModule } from './stream-chat/stream-chat.module';
 import { StreamChatProvider } from './stream-chat/stream-chat.provider';
 import type { TokenProvider } from './token-provider';
+import { TPA_STREAM_DEFINITION } from './tpa-stream/tpa-stream.definition';
 import { TpaStreamModule } from './tpa-stream/tpa-stream.module';
 import { TpaStreamProvider } from './tpa-stream/tpa-stream.provider';
 
 /** Every upstream Keyhouse speaks to. Adding one: its module, and one line here. */
 export const PROVIDER_REGISTRY = [
-  { name: 'tpa-stream', module: TpaStreamModule, provider: TpaStreamProvider },
-  { name: 'stream-chat', module: StreamChatModule, provider: StreamChatProvider },
-  { name: 'mydatahelps', module: MyDataHelpsModule, provider: MyDataHelpsProvider },
-  { name: 'mesh', module: MeshModule, provider: MeshProvider },
-  { name: 'api-stream', module: ApiStreamModule, provider: ApiStreamProvider },
-] as const satisfies readonly { name: string; module: Type; provider: Type<TokenProvider> }[];
+  entry(TPA_STREAM_DEFINITION, TpaStreamModule, TpaStreamProvider),
+  entry(STREAM_CHAT_DEFINITION, StreamChatModule, StreamChatProvider),
+  entry(MYDATAHELPS_DEFINITION, MyDataHelpsModule, MyDataHelpsProvider),
+  entry(MESH_DEFINITION, MeshModule, MeshProvider),
+  entry(API_STREAM_DEFINITION, ApiStreamModule, ApiStreamProvider),
+] as const;
 
 export const PROVIDER_NAMES: readonly string[] = PROVIDER_REGISTRY.map((entry) => entry.name);
+export const PROVIDER_DEFINITIONS: readonly IntegrationDefinition[] = PROVIDER_REGISTRY.map(
+  (entry) => entry.definition,
+);
+
+function entry(definition: IntegrationDefinition, module: Type, provider: Type<TokenProvider>) {
+  return { name: definition.provider, definition, module, provider };
+}
 
 @Injectable()
 export class ProviderRegistry implements OnModuleInit {

@@ -1,3 +1,4 @@
+import type { Integration } from '@keyhouse/integrations';
 import {
   type CredentialEntity,
   type CredentialMetadata,
@@ -17,6 +18,15 @@ export interface RefreshTarget {
   readonly credential: CredentialEntity;
   readonly secrets: TokenSecrets;
   readonly now: Date;
+  /** The integration the credential was minted under, with its current keys. */
+  readonly integration: Integration;
+}
+
+/** What a revocation at the upstream needs: the credential, its tokens, its integration. */
+export interface RevokeTarget {
+  readonly credential: CredentialEntity;
+  readonly secrets: TokenSecrets;
+  readonly integration: Integration;
 }
 
 export interface RefreshedTokens {
@@ -62,17 +72,20 @@ export interface SecondFactorTarget extends RefreshTarget {
 
 /**
  * One upstream, behind the small interface the rest of Keyhouse uses. Minting is
- * provider-specific (each module has its own routes); refreshing, scheduling and revoking
- * are common. Adding a provider means one module implementing this, and one registry line.
+ * provider-specific (each module has its own routes); refreshing, scheduling, revoking and
+ * checking are common, and optional: a provider implements only what its upstream offers.
+ * Every call takes the integration (the provider app) whose keys it uses.
  */
 export interface TokenProvider {
   readonly name: string;
   readonly keepAlive: KeepAlive;
-  isConfigured(): boolean;
-  /** Whether this stored credential can be refreshed without the user (e.g. not once expired). */
-  canRefresh(credential: CredentialEntity, now: Date): boolean;
+  /**
+   * Whether this stored credential can be refreshed without the user (e.g. not once
+   * expired). Absent with `refresh`: never (tokens are minted anew instead).
+   */
+  canRefresh?(credential: CredentialEntity, now: Date): boolean;
   /** Throws ProviderError; the caller decides what a failure means for the credential. */
-  refresh(target: RefreshTarget): Promise<RefreshedTokens>;
+  refresh?(target: RefreshTarget): Promise<RefreshedTokens>;
   /**
    * Optional: the first exchange of a pending grant (a credential whose account key is a
    * placeholder), whose answer names the accounts. Without it, such a grant is refreshed.
@@ -83,8 +96,19 @@ export interface TokenProvider {
    * Throws SecondFactorRequired again when the code is refused and another may be tried.
    */
   completeWithCode?(target: SecondFactorTarget): Promise<RefreshAnswer>;
-  /** Revokes at the upstream where it can; a no-op where it cannot. */
-  revoke(credential: CredentialEntity, secrets: TokenSecrets): Promise<void>;
+  /** Optional: revokes at the upstream. Without it, deleting erases Keyhouse's copy only. */
+  revoke?(target: RevokeTarget): Promise<void>;
+  /** Optional: one harmless upstream call with the integration's keys; throws ProviderError. */
+  check?(integration: Integration): Promise<void>;
+}
+
+/** Whether the provider can refresh this credential now. */
+export function canRefresh(
+  provider: TokenProvider,
+  credential: CredentialEntity,
+  now: Date,
+): boolean {
+  return provider.refresh !== undefined && (provider.canRefresh?.(credential, now) ?? true);
 }
 
 /** The one refresh call the engine makes: a pending grant is exchanged, anything else refreshed. */
@@ -92,7 +116,11 @@ export function refreshThrough(
   provider: TokenProvider,
   target: RefreshTarget,
 ): Promise<RefreshAnswer> {
-  return provider.exchangePendingGrant && isPendingAccountKey(target.credential.accountKey)
-    ? provider.exchangePendingGrant(target)
-    : provider.refresh(target);
+  if (provider.exchangePendingGrant && isPendingAccountKey(target.credential.accountKey)) {
+    return provider.exchangePendingGrant(target);
+  }
+  if (!provider.refresh) {
+    throw new Error(`${provider.name} does not refresh; canRefresh() is checked first`);
+  }
+  return provider.refresh(target);
 }

@@ -6,6 +6,8 @@ import {
   type RefreshAnswer,
   RefreshPolicy,
   type RefreshedTokens,
+  canRefresh,
+  ProviderIntegrations,
   refreshThrough,
   SecondFactorRequired,
   type TokenProvider,
@@ -54,6 +56,7 @@ export class RefreshExecutor {
     private readonly policy: RefreshPolicy,
     private readonly metrics: RefreshMetrics,
     private readonly issuer: CredentialIssuer,
+    private readonly integrations: ProviderIntegrations,
   ) {}
 
   /** Works `lease` to its end; the lease is finished (no longer extended) when this settles. */
@@ -94,11 +97,13 @@ export class RefreshExecutor {
       await this.leases.reschedule(claim, null);
       return { outcome: 'idle' };
     }
-    if (!provider.isConfigured()) {
+    // The integration it was minted under, with its current keys (a team may have moved on).
+    const integration = this.integrations.find(credential);
+    if (!integration) {
       await this.retryLater(lease, 'provider_not_configured', now, actor);
       return { outcome: 'retry', code: 'provider_not_configured' };
     }
-    if (!provider.canRefresh(credential, now)) {
+    if (!canRefresh(provider, credential, now)) {
       if (!credential.expiresAt || credential.expiresAt <= now) {
         await this.leases.markExpired(claim, 'cannot_refresh', actor);
         return { outcome: 'expired', code: 'cannot_refresh' };
@@ -115,7 +120,7 @@ export class RefreshExecutor {
     lease.markPresented();
     let tokens: RefreshAnswer;
     try {
-      tokens = await refreshThrough(provider, { credential, secrets, now });
+      tokens = await refreshThrough(provider, { credential, secrets, now, integration });
     } catch (error) {
       const verdict = lostAnswerAware(classifyFailure(error), claim);
       if (verdict.code === 'internal_error') {

@@ -9,6 +9,7 @@ import {
   type RefreshAnswer,
   SecondFactorRequired,
   type TokenProvider,
+  ProviderIntegrations,
 } from '@keyhouse/providers';
 import type { AuditActor } from '@keyhouse/audit';
 import {
@@ -40,6 +41,7 @@ export class SecondFactorService {
     private readonly registry: ProviderRegistry,
     private readonly executor: RefreshExecutor,
     private readonly keeper: LeaseKeeper,
+    private readonly integrations: ProviderIntegrations,
   ) {}
 
   async complete(caller: Caller, id: string, code: string): Promise<CredentialView> {
@@ -102,6 +104,7 @@ export class SecondFactorService {
         interimAccessToken: interim,
         code,
         now: new Date(),
+        integration: this.integrations.forCredential(credential),
       });
     } catch (error) {
       if (error instanceof SecondFactorRequired) {

@@ -13,6 +13,8 @@ import { VaultError, VaultErrorCode } from './vault.errors';
 export interface StoreCredentialInput {
   readonly owner: Owner;
   readonly provider: string;
+  /** The integration it is minted under; omitted or null: the environment integration. */
+  readonly integrationId?: string | null;
   /** Mesh account, MyDataHelps participant, ...; omitted for tokens with no account. */
   readonly accountKey?: string;
   readonly secrets: TokenSecrets;
@@ -140,6 +142,7 @@ export class CredentialVault {
       refreshAt: input.timing.refreshAt,
       // New tokens supersede any refresh that was waiting for a one-time code.
       encryptedInterimToken: null,
+      integrationId: input.integrationId ?? null,
       status: 'active',
       attempts: 0,
       lastError: null,

@@ -45,6 +45,14 @@ export class CredentialEntity {
   @Column({ type: 'varchar', length: 32 })
   provider!: string;
 
+  /**
+   * The integration (provider app) it was minted under; its current keys serve every later
+   * refresh and revocation. Null: the provider's environment integration.
+   */
+  @Index('credentials_integration')
+  @Column({ name: 'integration_id', type: 'uuid', nullable: true })
+  integrationId!: string | null;
+
   /** Mesh account, MyDataHelps participant, ...; '' for tokens with no account. */
   @Column({ name: 'account_key', type: 'varchar', length: 256, default: '' })
   accountKey!: string;

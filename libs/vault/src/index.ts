@@ -40,6 +40,9 @@ export { type RewrapParticipant, RewrapParticipants } from './crypto/rewrap-part
 export { CREDENTIAL_EVENT_DATA, reachesExpiry } from './credential-events';
 export { generateVaultKey, parseVaultKeys } from './crypto/keyring.factory';
 export { type Keyring, LocalKeyring } from './crypto/keyring';
+export type { WrappedDataKey } from './crypto/keyring';
+export { open, seal } from './crypto/sealed-box';
+export { SealedTables, type SealedTable } from './sealed-tables';
 export { type Owner, SYSTEM_TEAM } from './owner';
 export { VaultError, VaultErrorCode } from './vault.errors';
 export { VaultModule } from './vault.module';

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { CredentialRepository } from './credential.repository';
 import { CredentialCipher } from './crypto/credential-cipher';
 import { RewrapParticipants } from './crypto/rewrap-participants';
+import { SealedTables } from './sealed-tables';
 import { VaultError, VaultErrorCode } from './vault.errors';
 
 const REWRAP_BATCH_SIZE = 100;
@@ -19,6 +20,8 @@ export interface VaultKeyStatus {
   /** False for a key the database still references but VAULT_KEYS no longer holds. */
   readonly configured: boolean;
   readonly credentials: number;
+  /** Rows of the other sealed tables it wraps, by table (e.g. `integrations`). */
+  readonly sealedRows: Readonly<Record<string, number>>;
 }
 
 export interface RotationProgress {
@@ -32,7 +35,7 @@ export interface RotationProgress {
 export interface VaultKeysView {
   readonly activeKeyId: string;
   readonly keys: readonly VaultKeyStatus[];
-  /** Credentials not yet wrapped by the active key. */
+  /** Credentials and other sealed rows not yet wrapped by the active key. */
   readonly pendingRewrap: number;
   /** This process's rotation run; the counts above are the database's, across processes. */
   readonly rotation: RotationProgress;
@@ -62,23 +65,25 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
     private readonly cipher: CredentialCipher,
     private readonly audit: AuditService,
     private readonly participants: RewrapParticipants,
+    private readonly sealedTables: SealedTables,
   ) {}
 
   /** Refuses to start when a key that still wraps data is missing from VAULT_KEYS. */
   async onModuleInit(): Promise<void> {
-    const tables: [string, Map<string, number>][] = [
-      ['credentials', await this.credentials.countByDataKey()],
-    ];
-    for (const participant of this.participants.all()) {
-      tables.push([participant.name, await participant.countByDataKey()]);
-    }
-    const missing = tables.flatMap(([name, counts]) =>
-      [...counts]
-        .filter(([keyId]) => !this.cipher.hasKey(keyId))
-        .map(([keyId, count]) => `"${keyId}" (wraps ${count} ${name})`),
-    );
+    const counts = await this.credentials.countByDataKey();
+    const tables = await this.sealedCounts();
+    const keyIds = new Set([...counts.keys(), ...tables.flatMap(([, byKey]) => [...byKey.keys()])]);
+    const missing = [...keyIds].filter((keyId) => !this.cipher.hasKey(keyId));
     if (missing.length > 0) {
-      const names = missing.join(', ');
+      const names = missing
+        .map((keyId) => {
+          const others = tables
+            .filter(([, byKey]) => byKey.has(keyId))
+            .map(([table, byKey]) => `, ${byKey.get(keyId)} ${table}`)
+            .join('');
+          return `"${keyId}" (wraps ${counts.get(keyId) ?? 0} credentials${others})`;
+        })
+        .join(', ');
       throw new VaultError(
         VaultErrorCode.InvalidKeyring,
         `VAULT_KEYS is missing vault key ${names}; add it back, rotate with POST /admin/vault/rotate, then retire it`,
@@ -94,22 +99,26 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
 
   async status(): Promise<VaultKeysView> {
     const counts = await this.credentials.countByDataKey();
-    const ids = new Set([...this.cipher.keyIds(), ...counts.keys()]);
+    const tables = await this.sealedCounts();
+    const ids = new Set([
+      ...this.cipher.keyIds(),
+      ...counts.keys(),
+      ...tables.flatMap(([, byKey]) => [...byKey.keys()]),
+    ]);
     const keys = [...ids].map((id) => ({
       id,
       active: id === this.cipher.activeKeyId,
       configured: this.cipher.hasKey(id),
       credentials: counts.get(id) ?? 0,
+      sealedRows: Object.fromEntries(tables.map(([table, byKey]) => [table, byKey.get(id) ?? 0])),
     }));
-    let pendingRewrap = keys
+    const pendingRewrap = keys
       .filter((key) => !key.active)
-      .reduce((sum, key) => sum + key.credentials, 0);
-    // Other tables' rows still to re-wrap count as pending too (webhook secrets, ...).
-    for (const participant of this.participants.all()) {
-      for (const [keyId, count] of await participant.countByDataKey()) {
-        pendingRewrap += keyId === this.cipher.activeKeyId ? 0 : count;
-      }
-    }
+      .reduce(
+        (sum, key) =>
+          sum + key.credentials + Object.values(key.sealedRows).reduce((a, b) => a + b, 0),
+        0,
+      );
     return { activeKeyId: this.cipher.activeKeyId, keys, pendingRewrap, rotation: this.progress };
   }
 
@@ -176,7 +185,57 @@ export class VaultKeysService implements OnModuleInit, BeforeApplicationShutdown
     });
   }
 
-  private rewrapBatch(): Promise<number> {
+  /** Rows wrapped by each key in every sealed table but credentials (integrations, webhooks, ...). */
+  private sealedCounts(): Promise<[string, Map<string, number>][]> {
+    return Promise.all([
+      ...this.sealedTables
+        .all()
+        .map(
+          async (table) =>
+            [
+              table.table,
+              await this.sealedTables.countByDataKey(this.dataSource.manager, table),
+            ] as [string, Map<string, number>],
+        ),
+      ...this.participants
+        .all()
+        .map(
+          async (participant) =>
+            [participant.name, await participant.countByDataKey()] as [string, Map<string, number>],
+        ),
+    ]);
+  }
+
+  /** One batch of the other sealed tables (integrations, vault-held keys), then credentials. */
+  private async rewrapBatch(): Promise<number> {
+    for (const table of this.sealedTables.all()) {
+      const rewrapped = await this.dataSource.transaction(async (manager) => {
+        const batch = await this.sealedTables.lockBatchToRewrap(
+          manager,
+          table,
+          this.cipher.activeKeyId,
+          REWRAP_BATCH_SIZE,
+        );
+        for (const row of batch) {
+          const wrapped = await this.cipher.rewrapFor(row.wrapped, table.context(row.id));
+          await this.sealedTables.replaceWrapping(
+            manager,
+            table,
+            row.id,
+            row.wrapped.keyId,
+            wrapped,
+          );
+        }
+        return batch.length;
+      });
+      if (rewrapped > 0) {
+        return rewrapped;
+      }
+    }
+    return this.rewrapCredentialBatch();
+  }
+
+  private rewrapCredentialBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const batch = await this.credentials.lockBatchToRewrap(
         manager,

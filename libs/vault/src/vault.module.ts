@@ -14,6 +14,7 @@ import { createKeyring } from './crypto/keyring.factory';
 import { PendingGrantSettlement } from './pending-grant-settlement.service';
 import { RecordCipher } from './crypto/record-cipher';
 import { RewrapParticipants } from './crypto/rewrap-participants';
+import { SealedTables } from './sealed-tables';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -32,8 +33,10 @@ import { VaultKeysService } from './vault-keys.service';
     AccessTokenReader,
     CredentialLeases,
     PendingGrantSettlement,
+    SealedTables,
   ],
   exports: [
+    SealedTables,
     PendingGrantSettlement,
     AccessTokenReader,
     CredentialLeases,

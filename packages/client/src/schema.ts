@@ -294,6 +294,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List integrations, the environment ones first (secret names only)
+         * @description Scope: `admin`.
+         */
+        get: operations["listIntegrations"];
+        put?: never;
+        /**
+         * Add a provider app (its settings and secrets) for some teams or all
+         * @description Scope: `admin`.
+         */
+        post: operations["createIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/integrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One integration (secret names only)
+         * @description Scope: `admin`.
+         */
+        get: operations["getIntegration"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an integration that no live credential uses
+         * @description Scope: `admin`.
+         */
+        delete: operations["deleteIntegration"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an integration (rename, teams, settings, rotate secrets); in force everywhere within 5 s
+         * @description Scope: `admin`.
+         */
+        patch: operations["updateIntegration"];
+        trace?: never;
+    };
+    "/admin/integrations/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One harmless upstream call with the stored keys: {ok: true} or {ok: false, code, detail}
+         * @description Scope: `admin`.
+         */
+        post: operations["checkIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/refresh/status": {
         parameters: {
             query?: never;
@@ -688,7 +760,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            action: "client.created" | "client.key_rotated" | "client.deleted" | "credential.issued" | "credential.stored" | "credential.read" | "credential.refreshed" | "credential.refresh_failed" | "credential.revoked" | "vault.rotation_started" | "vault.rotation_completed";
+            action: "client.created" | "client.key_rotated" | "client.deleted" | "credential.issued" | "credential.stored" | "credential.read" | "credential.refreshed" | "credential.refresh_failed" | "credential.revoked" | "vault.rotation_started" | "vault.rotation_completed" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.checked";
             /** @enum {string} */
             outcome: "success" | "failure";
             actor: components["schemas"]["AuditActorResponse"];
@@ -885,6 +957,87 @@ export interface components {
         AdminCredentialPageResponse: {
             items: components["schemas"]["AdminCredentialResponse"][];
             nextCursor: string | null;
+        };
+        CreateIntegrationDto: {
+            /** @example stream-chat */
+            provider: string;
+            /** @example growth chat app */
+            name: string;
+            /**
+             * @description Team names, or ["*"] for all
+             * @example [
+             *       "growth"
+             *     ]
+             */
+            teams: string[];
+            /**
+             * @example {
+             *       "apiKey": "k"
+             *     }
+             */
+            settings: {
+                [key: string]: string;
+            };
+            /** @description Sealed at once; never returned */
+            secrets: {
+                [key: string]: string;
+            };
+            /**
+             * @description Default: verbatim for exactly one team, derived otherwise
+             * @enum {string}
+             */
+            userIds?: "derived" | "verbatim";
+        };
+        IntegrationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example stream-chat */
+            provider: string;
+            name: string;
+            teams: string[];
+            settings: {
+                [key: string]: string;
+            };
+            /** @description Names of the secrets held; never their values */
+            secretFields: string[];
+            /** Format: date-time */
+            secretsUpdatedAt: string | null;
+            /** @enum {string} */
+            userIds: "derived" | "verbatim";
+            /** @description True for the environment integration, which only the environment changes */
+            readOnly: boolean;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        IntegrationListResponse: {
+            items: components["schemas"]["IntegrationResponse"][];
+        };
+        UpdateIntegrationDto: {
+            name?: string;
+            /** @description Replaces the list */
+            teams?: string[];
+            /** @description Fields given replace those stored; others stay */
+            settings?: {
+                [key: string]: string;
+            };
+            /** @description Fields given replace those stored (a key rotation); others stay */
+            secrets?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Only while no credential uses it
+             * @enum {string}
+             */
+            userIds?: "derived" | "verbatim";
+        };
+        IntegrationCheckResponse: {
+            ok: boolean;
+            /** @example upstream_misconfigured */
+            code?: string;
+            /** @example stream-chat refused the stored keys (stream_auth_2) */
+            detail?: string;
         };
         SchedulerStatusResponse: {
             id: string;
@@ -1111,7 +1264,7 @@ export interface components {
         };
         CreateUserTokenDto: {
             /**
-             * @description Your user's id, which is the Stream Chat user id
+             * @description Your user's id; Stream sees upstreamUserId (derived per team on a shared integration)
              * @example user-42
              */
             userId: string;
@@ -1125,6 +1278,11 @@ export interface components {
             /** @description The Stream app's public API key, for the SDK */
             apiKey: string;
             userId: string;
+            /**
+             * @description The user_id Stream sees; the client must connectUser with it
+             * @example kh_3f1c0a9b27d84e6f5a1b0c9d8e7f6a5b4c3d2e1f
+             */
+            upstreamUserId: string;
             /** @description HS256 user token with user_id, iat and exp */
             token: string;
             /** Format: date-time */
@@ -1141,6 +1299,8 @@ export interface components {
         };
         RevocationResponse: {
             userId: string;
+            /** @description The user_id whose tokens Stream revoked */
+            upstreamUserId: string;
             /** Format: date-time */
             revokedBefore: string;
         };
@@ -1191,6 +1351,11 @@ export interface components {
         LinkTokenResponse: {
             /** @description For Mesh Link; single use, within 10 minutes */
             linkToken: string;
+            /**
+             * @description The userId Mesh saw: derived per team on a shared integration
+             * @example kh_3f1c0a9b27d84e6f5a1b0c9d8e7f6a5b4c3d2e1f
+             */
+            upstreamUserId: string;
             /**
              * Format: date-time
              * @description Ten minutes after it was minted
@@ -1244,6 +1409,11 @@ export interface components {
             accessToken: string;
             /** @enum {string} */
             role: "HOST" | "COHOST" | "CONTRIBUTOR" | "GUEST" | "VIEWER";
+            /**
+             * @description The serviceUserId api.stream saw: derived per team on a shared integration
+             * @example kh_3f1c0a9b27d84e6f5a1b0c9d8e7f6a5b4c3d2e1f
+             */
+            upstreamUserId: string;
             /** Format: date-time */
             expiresAt: string;
         };
@@ -1586,7 +1756,7 @@ export interface operations {
                 cursor?: string;
                 team?: string;
                 credentialId?: string;
-                action?: "client.created" | "client.key_rotated" | "client.deleted" | "credential.issued" | "credential.stored" | "credential.read" | "credential.refreshed" | "credential.refresh_failed" | "credential.revoked" | "vault.rotation_started" | "vault.rotation_completed";
+                action?: "client.created" | "client.key_rotated" | "client.deleted" | "credential.issued" | "credential.stored" | "credential.read" | "credential.refreshed" | "credential.refresh_failed" | "credential.revoked" | "vault.rotation_started" | "vault.rotation_completed" | "integration.created" | "integration.updated" | "integration.deleted" | "integration.checked";
             };
             header?: never;
             path?: never;
@@ -2023,6 +2193,181 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listIntegrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationListResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIntegrationDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIntegrationDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    checkIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationCheckResponse"];
+                };
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];

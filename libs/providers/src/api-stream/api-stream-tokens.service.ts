@@ -3,7 +3,7 @@ import type { Caller } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
 import { jwtLifetimeSeconds } from '../jwt-expiry';
-import { providerErrors } from '../provider.errors';
+import { ProviderIntegrations } from '../provider-integrations.service';
 import { allowedLifetimeSeconds } from './api-stream-access';
 import { API_STREAM } from './api-stream-answers';
 import { ApiStreamClient } from './api-stream.client';
@@ -19,6 +19,7 @@ export class ApiStreamTokensService {
     private readonly client: ApiStreamClient,
     private readonly provider: ApiStreamProvider,
     private readonly issuer: CredentialIssuer,
+    private readonly integrations: ProviderIntegrations,
   ) {}
 
   /** One access token per user: a new one replaces the user's stored token. */
@@ -28,17 +29,20 @@ export class ApiStreamTokensService {
   ): Promise<ApiStreamAccessTokenResponse> {
     // The caller's limits first: a refused role or lifetime sends and stores nothing.
     const lifetimeSeconds = allowedLifetimeSeconds(caller, request.role, request.expiresInSeconds);
-    if (!this.provider.isConfigured()) {
-      throw providerErrors(API_STREAM).notConfigured();
-    }
+    const integration = this.integrations.forTeam(caller.team, API_STREAM);
+    const upstreamUserId = this.integrations.upstreamUserId(
+      integration,
+      caller.team,
+      request.userId,
+    );
     const obtainedAt = new Date();
-    const accessToken = await this.client.create({
-      userId: request.userId,
+    const accessToken = await this.client.create(integration, {
+      serviceUserId: upstreamUserId,
       role: request.role,
       displayName: request.displayName,
       lifetimeSeconds,
     });
-    const credential = await this.issuer.issue(this.provider, {
+    const credential = await this.issuer.issue(this.provider, integration, {
       owner: { team: caller.team, userId: request.userId },
       secrets: { accessToken, refreshToken: null },
       obtainedAt,
@@ -51,6 +55,7 @@ export class ApiStreamTokensService {
     return {
       accessToken,
       role: request.role,
+      upstreamUserId,
       expiresAt: (credential.expiresAt ?? obtainedAt).toISOString(),
     };
   }

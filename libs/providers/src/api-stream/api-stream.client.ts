@@ -1,14 +1,14 @@
-import { KeyhouseConfig } from '@keyhouse/config';
 import type { Role } from '@keyhouse/common';
+import type { Integration } from '@keyhouse/integrations';
 import { Injectable } from '@nestjs/common';
 import { UpstreamHttp } from '../http/upstream-http.service';
-import { providerErrors } from '../provider.errors';
 import { API_STREAM, createdAccessToken, refreshedAccessToken } from './api-stream-answers';
 
 const TOKEN_PATH = '/live/v2/authentication/token';
 
 export interface CreateAccessToken {
-  readonly userId: string;
+  /** The id api.stream sees (derived per team where the integration is shared). */
+  readonly serviceUserId: string;
   readonly role: Role;
   readonly displayName?: string;
   readonly lifetimeSeconds: number;
@@ -17,27 +17,16 @@ export interface CreateAccessToken {
 /** api.stream's wire format: X-API-Key on CreateAccessToken only, JSON, gRPC error bodies. */
 @Injectable()
 export class ApiStreamClient {
-  constructor(
-    private readonly config: KeyhouseConfig,
-    private readonly http: UpstreamHttp,
-  ) {}
+  constructor(private readonly http: UpstreamHttp) {}
 
-  isConfigured(): boolean {
-    return this.config.providers.apiStream.clientSecret !== undefined;
-  }
-
-  async create(request: CreateAccessToken): Promise<string> {
-    const apiKey = this.config.providers.apiStream.clientSecret;
-    if (apiKey === undefined) {
-      throw providerErrors(API_STREAM).notConfigured();
-    }
+  async create(integration: Integration, request: CreateAccessToken): Promise<string> {
     const response = await this.http.send({
       provider: API_STREAM,
       method: 'POST',
-      url: this.url(),
-      headers: { 'X-API-Key': apiKey.reveal() },
+      url: this.url(integration),
+      headers: { 'X-API-Key': integration.secret('apiKey') },
       json: {
-        serviceUserId: request.userId,
+        serviceUserId: request.serviceUserId,
         ...(request.displayName !== undefined ? { displayName: request.displayName } : {}),
         role: `ROLE_${request.role}`,
         maxDuration: request.lifetimeSeconds * 1_000,
@@ -49,11 +38,11 @@ export class ApiStreamClient {
   }
 
   /** Presents the current token once (never resent): the answer's header holds the new one. */
-  async refresh(accessToken: string): Promise<string> {
+  async refresh(integration: Integration, accessToken: string): Promise<string> {
     const response = await this.http.send({
       provider: API_STREAM,
       method: 'PUT',
-      url: this.url(),
+      url: this.url(integration),
       headers: { Authorization: `Bearer ${accessToken}` },
       json: {},
       idempotent: false,
@@ -61,7 +50,7 @@ export class ApiStreamClient {
     return refreshedAccessToken(response);
   }
 
-  private url(): string {
-    return `${this.config.providers.apiStream.baseUrl}${TOKEN_PATH}`;
+  private url(integration: Integration): string {
+    return `${integration.setting('baseUrl')}${TOKEN_PATH}`;
   }
 }

@@ -1,3 +1,4 @@
+import type { Integration } from '@keyhouse/integrations';
 import type { CredentialEntity } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { jwtLifetimeSeconds } from '../jwt-expiry';
@@ -5,6 +6,9 @@ import { providerErrors } from '../provider.errors';
 import type { KeepAlive, RefreshedTokens, RefreshTarget, TokenProvider } from '../token-provider';
 import { API_STREAM } from './api-stream-answers';
 import { ApiStreamClient } from './api-stream.client';
+
+/** The service user `check` mints for; it names no real user. */
+export const PROBE_SERVICE_USER = 'keyhouse-probe';
 
 /**
  * api.stream access tokens: minted with the API key, kept alive while read by presenting
@@ -18,10 +22,6 @@ export class ApiStreamProvider implements TokenProvider {
 
   constructor(private readonly client: ApiStreamClient) {}
 
-  isConfigured(): boolean {
-    return this.client.isConfigured();
-  }
-
   canRefresh(credential: CredentialEntity, now: Date): boolean {
     return (
       credential.encryptedAccessToken !== null &&
@@ -30,11 +30,16 @@ export class ApiStreamProvider implements TokenProvider {
     );
   }
 
-  async refresh({ credential, secrets, now }: RefreshTarget): Promise<RefreshedTokens> {
+  async refresh({
+    credential,
+    secrets,
+    now,
+    integration,
+  }: RefreshTarget): Promise<RefreshedTokens> {
     if (!secrets.accessToken) {
       throw providerErrors(API_STREAM).needsReauth('no_access_token');
     }
-    const accessToken = await this.client.refresh(secrets.accessToken);
+    const accessToken = await this.client.refresh(integration, secrets.accessToken);
     return {
       accessToken,
       refreshToken: null,
@@ -44,7 +49,12 @@ export class ApiStreamProvider implements TokenProvider {
     };
   }
 
-  revoke(): Promise<void> {
-    return Promise.resolve();
+  /** A short VIEWER token for a fixed probe user: harmless, and proves the API key. */
+  async check(integration: Integration): Promise<void> {
+    await this.client.create(integration, {
+      serviceUserId: PROBE_SERVICE_USER,
+      role: 'VIEWER',
+      lifetimeSeconds: 60,
+    });
   }
 }

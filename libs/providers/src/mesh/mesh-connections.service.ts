@@ -16,7 +16,7 @@ import {
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
 import { assertReadableByDevelopmentKey } from '../development-cap';
-import { providerErrors } from '../provider.errors';
+import { ProviderIntegrations } from '../provider-integrations.service';
 import type { MeshAccessTokenEntry } from './dto/mesh.dto';
 import {
   type AccessTokenConnection,
@@ -46,6 +46,7 @@ export class MeshConnectionsService {
     private readonly issuer: CredentialIssuer,
     private readonly credentials: CredentialRepository,
     private readonly reader: AccessTokenReader,
+    private readonly integrations: ProviderIntegrations,
     @Optional() @Inject(ON_DEMAND_REFRESHER) private readonly refresher?: OnDemandRefresher,
   ) {}
 
@@ -53,11 +54,12 @@ export class MeshConnectionsService {
     caller: Caller,
     userId: string,
     options: LinkTokenOptions,
-  ): Promise<{ linkToken: string; expiresAt: string }> {
-    this.assertConfigured();
+  ): Promise<{ linkToken: string; upstreamUserId: string; expiresAt: string }> {
+    const integration = this.integrations.forTeam(caller.team, MESH);
+    const upstreamUserId = this.integrations.upstreamUserId(integration, caller.team, userId);
     const obtainedAt = new Date();
-    const linkToken = await this.client.createLinkToken(userId, options);
-    await this.issuer.issue(this.provider, {
+    const linkToken = await this.client.createLinkToken(integration, upstreamUserId, options);
+    await this.issuer.issue(this.provider, integration, {
       owner: { team: caller.team, userId },
       secrets: { accessToken: linkToken, refreshToken: null },
       obtainedAt,
@@ -67,7 +69,7 @@ export class MeshConnectionsService {
       action: 'credential.issued',
     });
     const expiresAt = new Date(obtainedAt.getTime() + LINK_TOKEN_LIFETIME_SECONDS * 1_000);
-    return { linkToken, expiresAt: expiresAt.toISOString() };
+    return { linkToken, upstreamUserId, expiresAt: expiresAt.toISOString() };
   }
 
   /**
@@ -92,11 +94,13 @@ export class MeshConnectionsService {
     userId: string,
     connection: AccessTokenConnection,
   ): Promise<CredentialEntity[]> {
+    // The team's integration now: the one its link token (and so this connection) came from.
+    const integration = this.integrations.forTeam(caller.team, MESH);
     const obtainedAt = new Date();
     const stored: CredentialEntity[] = [];
     for (const account of connection.accounts) {
       stored.push(
-        await this.issuer.issue(this.provider, {
+        await this.issuer.issue(this.provider, integration, {
           owner: { team: caller.team, userId },
           accountKey: account.accountId,
           secrets: { accessToken: account.accessToken, refreshToken: account.refreshToken },
@@ -131,8 +135,9 @@ export class MeshConnectionsService {
     grant: DelayedAuthGrant,
   ): Promise<CredentialEntity[]> {
     const owner = { team: caller.team, userId };
+    const integration = this.integrations.forTeam(caller.team, MESH);
     const obtainedAt = new Date();
-    const pending = await this.issuer.issue(this.provider, {
+    const pending = await this.issuer.issue(this.provider, integration, {
       owner,
       // Exchanged right below; the scheduler steps in only if this process never gets to it.
       refreshAt: new Date(obtainedAt.getTime() + this.config.refresh.leaseSeconds * 1_000),
@@ -204,11 +209,5 @@ export class MeshConnectionsService {
       accessTokens,
       items: refreshed.filter((credential) => credential.accountKey !== '').map(presentCredential),
     };
-  }
-
-  private assertConfigured(): void {
-    if (!this.provider.isConfigured()) {
-      throw providerErrors(MESH).notConfigured();
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { KeyhouseConfig } from '@keyhouse/config';
+import type { Integration } from '@keyhouse/integrations';
 import { Injectable } from '@nestjs/common';
 import { stringField } from '../http/json-body';
 import { UpstreamHttp } from '../http/upstream-http.service';
@@ -36,23 +36,20 @@ const ACCESS_TOKEN_BROKERS: ReadonlySet<string> = new Set(['weBull', 'vanguard']
 /** Mesh's wire format: X-Client-Id / X-Client-Secret headers, JSON, envelope answers. */
 @Injectable()
 export class MeshClient {
-  constructor(
-    private readonly config: KeyhouseConfig,
-    private readonly http: UpstreamHttp,
-  ) {}
+  constructor(private readonly http: UpstreamHttp) {}
 
-  isConfigured(): boolean {
-    const { clientId, clientSecret } = this.config.providers.mesh;
-    return clientId !== undefined && clientSecret !== undefined;
-  }
-
-  async createLinkToken(userId: string, options: LinkTokenOptions): Promise<string> {
+  /** `upstreamUserId`: the userId Mesh sees (derived per team on a shared integration). */
+  async createLinkToken(
+    integration: Integration,
+    upstreamUserId: string,
+    options: LinkTokenOptions,
+  ): Promise<string> {
     const response = await this.http.send({
       provider: MESH,
       method: 'POST',
-      url: `${this.config.providers.mesh.baseUrl}/api/v1/linktoken`,
-      headers: this.headers(),
-      json: { userId, ...options },
+      url: `${integration.setting('baseUrl')}/api/v1/linktoken`,
+      headers: headers(integration),
+      json: { userId: upstreamUserId, ...options },
       // A link token is minted fresh each time; asking twice is harmless.
       idempotent: true,
     });
@@ -64,15 +61,15 @@ export class MeshClient {
   }
 
   /** Presents the refresh token once: never retried here (Mesh refresh tokens work once). */
-  async refresh(call: MeshRefreshCall): Promise<MeshRefreshAnswer> {
+  async refresh(integration: Integration, call: MeshRefreshCall): Promise<MeshRefreshAnswer> {
     const sendsAccessToken =
       call.accessToken !== null &&
       (call.mfaCode !== undefined || ACCESS_TOKEN_BROKERS.has(call.brokerType));
     const response = await this.http.send({
       provider: MESH,
       method: 'POST',
-      url: `${this.config.providers.mesh.baseUrl}/api/v1/token/refresh`,
-      headers: this.headers(),
+      url: `${integration.setting('baseUrl')}/api/v1/token/refresh`,
+      headers: headers(integration),
       json: {
         refreshToken: call.refreshToken,
         // The field is `type`, not `brokerType`.
@@ -90,23 +87,26 @@ export class MeshClient {
    * DELETE /api/v1/account: Mesh removes the connection and erases its data. Sent once:
    * a retry after a lost answer would meet a connection that is already gone.
    */
-  async deleteAccount(accessToken: string, brokerType: string): Promise<void> {
+  async deleteAccount(
+    integration: Integration,
+    accessToken: string,
+    brokerType: string,
+  ): Promise<void> {
     const response = await this.http.send({
       provider: MESH,
       method: 'DELETE',
-      url: `${this.config.providers.mesh.baseUrl}/api/v1/account`,
-      headers: this.headers(),
+      url: `${integration.setting('baseUrl')}/api/v1/account`,
+      headers: headers(integration),
       json: { authToken: accessToken, type: brokerType },
       idempotent: false,
     });
     meshStatusOk(response);
   }
+}
 
-  private headers(): Record<string, string> {
-    const { clientId, clientSecret } = this.config.providers.mesh;
-    if (clientId === undefined || clientSecret === undefined) {
-      throw providerErrors(MESH).notConfigured();
-    }
-    return { 'X-Client-Id': clientId, 'X-Client-Secret': clientSecret.reveal() };
-  }
+function headers(integration: Integration): Record<string, string> {
+  return {
+    'X-Client-Id': integration.setting('clientId'),
+    'X-Client-Secret': integration.secret('clientSecret'),
+  };
 }

@@ -1,4 +1,5 @@
 import { EXTERNAL_ID_PATTERN } from '@keyhouse/common';
+import type { Integration } from '@keyhouse/integrations';
 import { type CredentialEntity, isPendingAccountKey, type TokenSecrets } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import {
@@ -15,6 +16,7 @@ import type {
   RefreshAnswer,
   RefreshedTokens,
   RefreshTarget,
+  RevokeTarget,
   SecondFactorTarget,
   TokenProvider,
 } from '../token-provider';
@@ -22,6 +24,9 @@ import { MESH, type MeshRefreshAnswer, tokensForAccount } from './mesh-answers';
 import { MeshClient } from './mesh.client';
 
 const errors = providerErrors(MESH);
+
+/** The user `check` asks a link token for; it names no real user. */
+export const PROBE_USER = 'keyhouse-probe';
 
 /**
  * Mesh account connections: stored access + refresh tokens, refreshed before expiry, and
@@ -40,10 +45,6 @@ export class MeshProvider implements TokenProvider {
     private readonly policy: RefreshPolicy,
   ) {}
 
-  isConfigured(): boolean {
-    return this.client.isConfigured();
-  }
-
   canRefresh(credential: CredentialEntity, now: Date): boolean {
     const isAccount = credential.accountKey !== '';
     const refreshTokenAlive =
@@ -51,9 +52,14 @@ export class MeshProvider implements TokenProvider {
     return isAccount && credential.encryptedRefreshToken !== null && refreshTokenAlive;
   }
 
-  async refresh({ credential, secrets, now }: RefreshTarget): Promise<RefreshedTokens> {
+  async refresh({
+    credential,
+    secrets,
+    now,
+    integration,
+  }: RefreshTarget): Promise<RefreshedTokens> {
     const renewRefreshToken = this.policy.refreshTokenInsideLead(credential, now);
-    const answer = await this.client.refresh({
+    const answer = await this.client.refresh(integration, {
       brokerType: brokerTypeOf(credential),
       refreshToken: refreshTokenOf(secrets),
       accessToken: secrets.accessToken,
@@ -67,8 +73,9 @@ export class MeshProvider implements TokenProvider {
     credential,
     secrets,
     now,
+    integration,
   }: RefreshTarget): Promise<AccountsDiscovered> {
-    const answer = await this.client.refresh({
+    const answer = await this.client.refresh(integration, {
       brokerType: brokerTypeOf(credential),
       refreshToken: refreshTokenOf(secrets),
       accessToken: null,
@@ -79,10 +86,10 @@ export class MeshProvider implements TokenProvider {
 
   /** The second refresh after `mfaRequired`: the same refresh token, the code, the interim token. */
   async completeWithCode(target: SecondFactorTarget): Promise<RefreshAnswer> {
-    const { credential, secrets, now } = target;
+    const { credential, secrets, now, integration } = target;
     let answer: MeshRefreshAnswer;
     try {
-      answer = await this.client.refresh({
+      answer = await this.client.refresh(integration, {
         brokerType: brokerTypeOf(credential),
         refreshToken: refreshTokenOf(secrets),
         accessToken: target.interimAccessToken,
@@ -106,7 +113,7 @@ export class MeshProvider implements TokenProvider {
   }
 
   /** DELETE /api/v1/account for a connected account; link tokens and pending grants have none. */
-  async revoke(credential: CredentialEntity, secrets: TokenSecrets): Promise<void> {
+  async revoke({ credential, secrets, integration }: RevokeTarget): Promise<void> {
     const brokerType = credential.metadata.brokerType;
     if (
       credential.metadata.kind !== 'account' ||
@@ -115,7 +122,12 @@ export class MeshProvider implements TokenProvider {
     ) {
       return;
     }
-    await this.client.deleteAccount(secrets.accessToken, brokerType);
+    await this.client.deleteAccount(integration, secrets.accessToken, brokerType);
+  }
+
+  /** A link token for a fixed probe user: minted and dropped, it connects nothing. */
+  async check(integration: Integration): Promise<void> {
+    await this.client.createLinkToken(integration, PROBE_USER, {});
   }
 
   private accountTokens(

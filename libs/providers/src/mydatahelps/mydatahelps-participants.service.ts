@@ -4,7 +4,7 @@ import { CredentialRepository, CredentialVault } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
 import { refuseDevelopmentKey } from '../development-cap';
-import { providerErrors } from '../provider.errors';
+import { ProviderIntegrations } from '../provider-integrations.service';
 import type { ParticipantTokenResponse } from './dto/mydatahelps.dto';
 import { MYDATAHELPS } from './mydatahelps-answers';
 import { MyDataHelpsProvider } from './mydatahelps.provider';
@@ -19,6 +19,7 @@ export class MyDataHelpsParticipantsService {
     private readonly issuer: CredentialIssuer,
     private readonly vault: CredentialVault,
     private readonly credentials: CredentialRepository,
+    private readonly integrations: ProviderIntegrations,
   ) {}
 
   /**
@@ -28,13 +29,13 @@ export class MyDataHelpsParticipantsService {
   async participantToken(caller: Caller, participantId: string): Promise<ParticipantTokenResponse> {
     // Decided before anything is sent or stored (see development-cap.ts).
     refuseDevelopmentKey(caller, MYDATAHELPS, TYPICAL_PARTICIPANT_TOKEN_SECONDS);
-    if (!this.provider.isConfigured()) {
-      throw providerErrors(MYDATAHELPS).notConfigured();
-    }
-    const baseUrl = this.provider.sdkBaseUrl;
+    const integration = this.integrations.forTeam(caller.team, MYDATAHELPS);
+    const baseUrl = this.provider.sdkBaseUrl(integration);
     const owner = { team: caller.team, userId: participantId };
     const stored = await this.credentials.findLiveForAccount(owner, MYDATAHELPS, participantId);
-    if (stored && this.provider.isReusable(stored, new Date())) {
+    // A token from the team's previous integration is not handed out for the new one.
+    const sameIntegration = stored !== null && this.integrations.mintedUnder(stored, integration);
+    if (stored && sameIntegration && this.provider.isReusable(stored, new Date())) {
       const { accessToken, expiresAt } = await this.vault.readAccessToken(
         caller.team,
         stored.id,
@@ -45,8 +46,8 @@ export class MyDataHelpsParticipantsService {
       }
     }
     const obtainedAt = new Date();
-    const token = await this.provider.participantToken(participantId);
-    await this.issuer.issue(this.provider, {
+    const token = await this.provider.participantToken(integration, participantId);
+    await this.issuer.issue(this.provider, integration, {
       owner,
       accountKey: participantId,
       secrets: { accessToken: token.accessToken, refreshToken: null },

@@ -1,4 +1,5 @@
 import { systemActor } from '@keyhouse/audit';
+import { type Integration, environmentIntegrationId } from '@keyhouse/integrations';
 import {
   type CredentialEntity,
   CredentialRepository,
@@ -17,6 +18,16 @@ import { MyDataHelpsClient } from './mydatahelps.client';
 /** Keyhouse's own service token is an app-level credential of the system team. */
 export const SERVICE_TOKEN_OWNER: Owner = { team: SYSTEM_TEAM, userId: MYDATAHELPS };
 export const SERVICE_TOKEN_ACCOUNT_KEY = 'service-token';
+
+/**
+ * Each integration has its own service token: the environment's keeps the original account
+ * key, a stored integration's is suffixed with its id.
+ */
+export function serviceTokenAccountKey(integration: Integration): string {
+  return integration.id === environmentIntegrationId(MYDATAHELPS)
+    ? SERVICE_TOKEN_ACCOUNT_KEY
+    : `${SERVICE_TOKEN_ACCOUNT_KEY}:${integration.id}`;
+}
 const SERVICE_ACTOR = systemActor(MYDATAHELPS);
 
 interface ServiceToken {
@@ -28,16 +39,17 @@ interface ServiceToken {
 /**
  * MyDataHelps delegated participant tokens: a service token (client assertion) exchanged
  * for one participant's token. There is no refresh token: "refreshing" asks again the same
- * way. The service token is kept in the vault and shared by every participant request; in
- * this process one lookup and one fetch at a time serve all concurrent callers.
+ * way. Each integration's service token is kept in the vault and shared by every participant
+ * request under it; in this process one lookup and one fetch at a time (per integration)
+ * serve all concurrent callers.
  * MyDataHelps publishes no revocation, so deleting erases our copy only.
  */
 @Injectable()
 export class MyDataHelpsProvider implements TokenProvider {
   readonly name = MYDATAHELPS;
   readonly keepAlive: KeepAlive = 'while-read';
-  private serviceTokenLookup?: Promise<ServiceToken>;
-  private serviceTokenRenewal?: Promise<ServiceToken>;
+  private readonly serviceTokenLookups = new Map<string, Promise<ServiceToken>>();
+  private readonly serviceTokenRenewals = new Map<string, Promise<ServiceToken>>();
 
   constructor(
     private readonly client: MyDataHelpsClient,
@@ -47,13 +59,9 @@ export class MyDataHelpsProvider implements TokenProvider {
     private readonly policy: RefreshPolicy,
   ) {}
 
-  isConfigured(): boolean {
-    return this.client.isConfigured();
-  }
-
   /** The MyDataHelps origin of the token URL, with a trailing slash (the SDK's base URL). */
-  get sdkBaseUrl(): string {
-    return this.client.sdkBaseUrl;
+  sdkBaseUrl(integration: Integration): string {
+    return this.client.sdkBaseUrl(integration);
   }
 
   /** Asking again needs no user and no refresh token: any live credential can be renewed. */
@@ -61,10 +69,10 @@ export class MyDataHelpsProvider implements TokenProvider {
     return credential.status !== 'revoked';
   }
 
-  async refresh({ credential, now }: RefreshTarget): Promise<RefreshedTokens> {
+  async refresh({ credential, now, integration }: RefreshTarget): Promise<RefreshedTokens> {
     const token = isServiceToken(credential)
-      ? await this.client.serviceToken()
-      : await this.participantToken(credential.accountKey);
+      ? await this.client.serviceToken(integration)
+      : await this.participantToken(integration, credential.accountKey);
     return {
       accessToken: token.accessToken,
       refreshToken: null,
@@ -73,8 +81,9 @@ export class MyDataHelpsProvider implements TokenProvider {
     };
   }
 
-  revoke(): Promise<void> {
-    return Promise.resolve();
+  /** A service token: harmless, and proves the service account and its key. */
+  async check(integration: Integration): Promise<void> {
+    await this.client.serviceToken(integration);
   }
 
   /** A stored token is handed out again while it is active and outside its refresh lead. */
@@ -91,31 +100,33 @@ export class MyDataHelpsProvider implements TokenProvider {
    * token was refused since: once more with a new one. With a new service token it means
    * the participant's delegation itself is refused (needs_reauth).
    */
-  async participantToken(participantId: string): Promise<MyDataHelpsToken> {
-    const service = await this.serviceToken();
+  async participantToken(
+    integration: Integration,
+    participantId: string,
+  ): Promise<MyDataHelpsToken> {
+    const service = await this.serviceToken(integration);
     try {
-      return await this.client.participantToken(service.accessToken, participantId);
+      return await this.client.participantToken(integration, service.accessToken, participantId);
     } catch (error) {
       if (!service.stored || !isInvalidGrant(error)) {
         throw error;
       }
     }
-    const renewed = await this.renewServiceToken();
-    return this.client.participantToken(renewed.accessToken, participantId);
+    const renewed = await this.renewServiceToken(integration);
+    return this.client.participantToken(integration, renewed.accessToken, participantId);
   }
 
-  private serviceToken(): Promise<ServiceToken> {
-    this.serviceTokenLookup ??= this.storedOrNewServiceToken().finally(() => {
-      this.serviceTokenLookup = undefined;
-    });
-    return this.serviceTokenLookup;
+  private serviceToken(integration: Integration): Promise<ServiceToken> {
+    return once(this.serviceTokenLookups, integration.id, () =>
+      this.storedOrNewServiceToken(integration),
+    );
   }
 
-  private async storedOrNewServiceToken(): Promise<ServiceToken> {
+  private async storedOrNewServiceToken(integration: Integration): Promise<ServiceToken> {
     const stored = await this.credentials.findLiveForAccount(
       SERVICE_TOKEN_OWNER,
       MYDATAHELPS,
-      SERVICE_TOKEN_ACCOUNT_KEY,
+      serviceTokenAccountKey(integration),
     );
     if (stored && this.isReusable(stored, new Date())) {
       const { accessToken } = await this.vault.readAccessToken(
@@ -125,22 +136,19 @@ export class MyDataHelpsProvider implements TokenProvider {
       );
       return { accessToken, stored: true };
     }
-    return this.renewServiceToken();
+    return this.renewServiceToken(integration);
   }
 
-  private renewServiceToken(): Promise<ServiceToken> {
-    this.serviceTokenRenewal ??= this.newServiceToken().finally(() => {
-      this.serviceTokenRenewal = undefined;
-    });
-    return this.serviceTokenRenewal;
+  private renewServiceToken(integration: Integration): Promise<ServiceToken> {
+    return once(this.serviceTokenRenewals, integration.id, () => this.newServiceToken(integration));
   }
 
-  private async newServiceToken(): Promise<ServiceToken> {
+  private async newServiceToken(integration: Integration): Promise<ServiceToken> {
     const obtainedAt = new Date();
-    const token = await this.client.serviceToken();
-    await this.issuer.issue(this, {
+    const token = await this.client.serviceToken(integration);
+    await this.issuer.issue(this, integration, {
       owner: SERVICE_TOKEN_OWNER,
-      accountKey: SERVICE_TOKEN_ACCOUNT_KEY,
+      accountKey: serviceTokenAccountKey(integration),
       secrets: { accessToken: token.accessToken, refreshToken: null },
       obtainedAt,
       expiresInSeconds: token.expiresInSeconds,
@@ -154,7 +162,25 @@ export class MyDataHelpsProvider implements TokenProvider {
 
 /** The system team's service token, never a team's participant that happens to share the key. */
 function isServiceToken(credential: CredentialEntity): boolean {
-  return credential.team === SYSTEM_TEAM && credential.accountKey === SERVICE_TOKEN_ACCOUNT_KEY;
+  return (
+    credential.team === SYSTEM_TEAM &&
+    (credential.accountKey === SERVICE_TOKEN_ACCOUNT_KEY ||
+      credential.accountKey.startsWith(`${SERVICE_TOKEN_ACCOUNT_KEY}:`))
+  );
+}
+
+/** One call at a time per key: concurrent callers share the one in flight. */
+function once<T>(
+  running: Map<string, Promise<T>>,
+  key: string,
+  start: () => Promise<T>,
+): Promise<T> {
+  let call = running.get(key);
+  if (!call) {
+    call = start().finally(() => running.delete(key));
+    running.set(key, call);
+  }
+  return call;
 }
 
 function isInvalidGrant(error: unknown): boolean {

@@ -2,11 +2,11 @@ import { AuditService, clientActor } from '@keyhouse/audit';
 import { type Caller, RequestError } from '@keyhouse/common';
 import { CredentialRepository, CredentialRevocation } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
-import { ProviderError, providerErrors } from '../provider.errors';
+import { ProviderError } from '../provider.errors';
+import { ProviderIntegrations } from '../provider-integrations.service';
 import type { RevocationResponse } from './dto/stream-chat.dto';
 import { STREAM_CHAT } from './stream-chat-answers';
 import { StreamChatClient } from './stream-chat.client';
-import { StreamChatProvider } from './stream-chat.provider';
 
 /** A little clock skew between the caller and us is tolerated; more is a mistake. */
 const MAX_FUTURE_MS = 60_000;
@@ -34,7 +34,7 @@ export function revocationInstant(before: string | undefined, now: Date): Date {
 export class StreamChatRevocationsService {
   constructor(
     private readonly client: StreamChatClient,
-    private readonly provider: StreamChatProvider,
+    private readonly integrations: ProviderIntegrations,
     private readonly audit: AuditService,
     private readonly credentials: CredentialRepository,
     private readonly revocation: CredentialRevocation,
@@ -43,14 +43,13 @@ export class StreamChatRevocationsService {
   /**
    * Revokes at Stream every token of this user issued before `before`, then erases the
    * team's stored token for that user if it is one of them (Stream would refuse it now).
-   * Stream user ids are per Stream app, not per team: this reaches the user's tokens
-   * whoever minted them.
+   * It acts on the id Stream knows this team's user by under the team's integration (derived
+   * where the app is shared), so another team's user of the same userId is never touched.
    */
   async revoke(caller: Caller, userId: string, before?: string): Promise<RevocationResponse> {
     const instant = revocationInstant(before, new Date());
-    if (!this.provider.isConfigured()) {
-      throw providerErrors(STREAM_CHAT).notConfigured();
-    }
+    const integration = this.integrations.forTeam(caller.team, STREAM_CHAT);
+    const upstreamUserId = this.integrations.upstreamUserId(integration, caller.team, userId);
     const event = {
       action: 'credential.revoked',
       actor: clientActor(caller),
@@ -59,7 +58,7 @@ export class StreamChatRevocationsService {
       provider: STREAM_CHAT,
     } as const;
     try {
-      await this.client.revokeUserTokens(userId, instant);
+      await this.client.revokeUserTokens(integration, upstreamUserId, instant);
     } catch (error) {
       // Written before answering, so the trail is complete when the caller sees the error.
       await this.audit.record({
@@ -77,7 +76,7 @@ export class StreamChatRevocationsService {
       details: { stage: 'upstream', revokedBefore: instant.toISOString() },
     });
     await this.eraseStoredTokens(caller, userId, instant);
-    return { userId, revokedBefore: instant.toISOString() };
+    return { userId, upstreamUserId, revokedBefore: instant.toISOString() };
   }
 
   /** Stream compares whole-second `iat`s, which is what the stored obtained-at holds. */

@@ -1,31 +1,30 @@
-import { KeyhouseConfig } from '@keyhouse/config';
+import type { Integration } from '@keyhouse/integrations';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { providerErrors } from '../provider.errors';
-import { STREAM_CHAT } from './stream-chat-answers';
 
 /** Times in whole seconds since the epoch, as JWT claims count them. */
 export interface UserTokenClaims {
-  readonly userId: string;
+  /** The user_id Stream sees (derived per team where the integration is shared). */
+  readonly upstreamUserId: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
 }
 
 /**
- * Signs Stream Chat tokens locally with the app's API secret (HS256, header
+ * Signs Stream Chat tokens locally with the integration's API secret (HS256, header
  * {"alg":"HS256","typ":"JWT"}). User tokens always carry `iat` (revocation by time needs
  * it) and `exp` (Stream's SDK sets neither by default; a token that never expires is
  * not one we hand out).
  */
 @Injectable()
 export class StreamChatSigner {
-  constructor(
-    private readonly config: KeyhouseConfig,
-    private readonly jwt: JwtService,
-  ) {}
+  constructor(private readonly jwt: JwtService) {}
 
-  userToken({ userId, issuedAt, expiresAt }: UserTokenClaims): Promise<string> {
-    return this.sign({ user_id: userId, iat: issuedAt, exp: expiresAt });
+  userToken(
+    integration: Integration,
+    { upstreamUserId, issuedAt, expiresAt }: UserTokenClaims,
+  ): Promise<string> {
+    return this.sign(integration, { user_id: upstreamUserId, iat: issuedAt, exp: expiresAt });
   }
 
   /**
@@ -33,20 +32,17 @@ export class StreamChatSigner {
    * `iat`: Stream refuses a token issued "in the future" by its clock (401, code 42), so a
    * gateway whose clock runs ahead would lose every revocation. Stream's own SDKs sign it so.
    */
-  serverToken(): Promise<string> {
-    return this.sign({ server: true }, { noTimestamp: true });
+  serverToken(integration: Integration): Promise<string> {
+    return this.sign(integration, { server: true }, { noTimestamp: true });
   }
 
   private sign(
+    integration: Integration,
     payload: Record<string, unknown>,
     options: { readonly noTimestamp?: boolean } = {},
   ): Promise<string> {
-    const { clientSecret } = this.config.providers.streamChat;
-    if (clientSecret === undefined) {
-      throw providerErrors(STREAM_CHAT).notConfigured();
-    }
     return this.jwt.signAsync(payload, {
-      secret: clientSecret.reveal(),
+      secret: integration.secret('apiSecret'),
       algorithm: 'HS256',
       ...options,
     });

@@ -1,7 +1,6 @@
-import { KeyhouseConfig } from '@keyhouse/config';
+import type { Integration } from '@keyhouse/integrations';
 import { Injectable } from '@nestjs/common';
 import { UpstreamHttp } from '../http/upstream-http.service';
-import { providerErrors } from '../provider.errors';
 import { STREAM_CHAT, streamChatResult } from './stream-chat-answers';
 import { StreamChatSigner } from './stream-chat-signer';
 
@@ -12,38 +11,51 @@ import { StreamChatSigner } from './stream-chat-signer';
 @Injectable()
 export class StreamChatClient {
   constructor(
-    private readonly config: KeyhouseConfig,
     private readonly http: UpstreamHttp,
     private readonly signer: StreamChatSigner,
   ) {}
 
-  isConfigured(): boolean {
-    const { clientId, clientSecret } = this.config.providers.streamChat;
-    return clientId !== undefined && clientSecret !== undefined;
-  }
-
-  /** The app's public API key, which clients pass to the Stream SDK. */
-  get apiKey(): string {
-    const { clientId } = this.config.providers.streamChat;
-    if (clientId === undefined) {
-      throw providerErrors(STREAM_CHAT).notConfigured();
-    }
-    return clientId;
-  }
-
   /** Stream refuses every token of this user whose `iat` is before `before`. */
-  async revokeUserTokens(userId: string, before: Date): Promise<void> {
-    const serverToken = await this.signer.serverToken();
-    const query = new URLSearchParams({ api_key: this.apiKey });
+  async revokeUserTokens(
+    integration: Integration,
+    upstreamUserId: string,
+    before: Date,
+  ): Promise<void> {
     const response = await this.http.send({
       provider: STREAM_CHAT,
       method: 'PATCH',
-      url: `${this.config.providers.streamChat.baseUrl}/users?${query.toString()}`,
-      headers: { Authorization: serverToken, 'stream-auth-type': 'jwt' },
-      json: { users: [{ id: userId, set: { revoke_tokens_issued_before: before.toISOString() } }] },
+      url: await this.url(integration, '/users'),
+      headers: await this.headers(integration),
+      json: {
+        users: [{ id: upstreamUserId, set: { revoke_tokens_issued_before: before.toISOString() } }],
+      },
       // Setting the same instant twice leaves the same state: safe to retry.
       idempotent: true,
     });
     streamChatResult(response);
+  }
+
+  /** `GET /app`: reads the app's settings and changes nothing; proves the key and secret. */
+  async getApp(integration: Integration): Promise<void> {
+    const response = await this.http.send({
+      provider: STREAM_CHAT,
+      method: 'GET',
+      url: await this.url(integration, '/app'),
+      headers: await this.headers(integration),
+      idempotent: true,
+    });
+    streamChatResult(response);
+  }
+
+  private url(integration: Integration, path: string): Promise<string> {
+    const query = new URLSearchParams({ api_key: integration.setting('apiKey') });
+    return Promise.resolve(`${integration.setting('baseUrl')}${path}?${query.toString()}`);
+  }
+
+  private async headers(integration: Integration): Promise<Record<string, string>> {
+    return {
+      Authorization: await this.signer.serverToken(integration),
+      'stream-auth-type': 'jwt',
+    };
   }
 }

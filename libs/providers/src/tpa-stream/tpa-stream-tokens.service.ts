@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CredentialIssuer } from '../credential-issuer.service';
 import { assertWithinDevelopmentCap } from '../development-cap';
 import { jwtLifetimeSeconds } from '../jwt-expiry';
-import { providerErrors } from '../provider.errors';
+import { ProviderIntegrations } from '../provider-integrations.service';
 import type { ConnectTokenResponse } from './dto/tpa-stream.dto';
 import { TPA_STREAM } from './tpa-stream-answers';
 import { TpaStreamClient } from './tpa-stream.client';
@@ -19,6 +19,7 @@ export class TpaStreamTokensService {
     private readonly client: TpaStreamClient,
     private readonly provider: TpaStreamProvider,
     private readonly issuer: CredentialIssuer,
+    private readonly integrations: ProviderIntegrations,
   ) {}
 
   /**
@@ -26,16 +27,14 @@ export class TpaStreamTokensService {
    * replaced each time) as single-use: it is handed out here and never again from storage.
    */
   async createConnectToken(caller: Caller, userId: string): Promise<ConnectTokenResponse> {
-    if (!this.provider.isConfigured()) {
-      throw providerErrors(TPA_STREAM).notConfigured();
-    }
+    const integration = this.integrations.forTeam(caller.team, TPA_STREAM);
     const obtainedAt = new Date();
-    const connectAccessToken = await this.client.createConnectToken();
+    const connectAccessToken = await this.client.createConnectToken(integration);
     const expiresInSeconds =
       jwtLifetimeSeconds(connectAccessToken, obtainedAt) ?? DEFAULT_LIFETIME_SECONDS;
     // One hour by the protocol, within the cap; a longer one is dropped unused, never stored.
     assertWithinDevelopmentCap(caller, TPA_STREAM, expiresInSeconds);
-    await this.issuer.issue(this.provider, {
+    await this.issuer.issue(this.provider, integration, {
       owner: { team: caller.team, userId },
       secrets: { accessToken: connectAccessToken, refreshToken: null },
       obtainedAt,
@@ -45,7 +44,7 @@ export class TpaStreamTokensService {
       action: 'credential.issued',
     });
     return {
-      sdkToken: this.client.accessKey,
+      sdkToken: integration.setting('accessKey'),
       connectAccessToken,
       expiresAt: new Date(obtainedAt.getTime() + expiresInSeconds * 1_000).toISOString(),
     };

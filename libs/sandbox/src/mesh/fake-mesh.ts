@@ -42,7 +42,7 @@ export {
 /** Mesh's integration API: link tokens, and refreshing the tokens a Link session produced. */
 export class FakeMesh extends FakeServer {
   readonly clientId: string;
-  readonly clientSecret: string;
+  #clientSecret: string;
   linkTokenCount = 0;
   /** Successful refreshes. */
   refreshCount = 0;
@@ -60,7 +60,7 @@ export class FakeMesh extends FakeServer {
   constructor(options: FakeMeshOptions = {}) {
     super('FakeMesh', options);
     this.clientId = options.clientId ?? 'sandbox-mesh-client-id';
-    this.clientSecret = options.clientSecret ?? 'sandbox-mesh-client-secret';
+    this.#clientSecret = options.clientSecret ?? 'sandbox-mesh-client-secret';
     this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3600;
     this.refreshTokenLifetimeSeconds = options.refreshTokenLifetimeSeconds;
     this.mfaCode = options.mfaCode ?? MESH_SANDBOX_MFA_CODE;
@@ -70,6 +70,15 @@ export class FakeMesh extends FakeServer {
       new Set(options.reusableRefreshTokenBrokers ?? []),
       this.mfaCode,
     );
+  }
+
+  get clientSecret(): string {
+    return this.#clientSecret;
+  }
+
+  /** An admin rotated the secret at Mesh: from now on only the new one is accepted. */
+  rotateClientSecret(secret: string): void {
+    this.#clientSecret = secret;
   }
 
   /**

@@ -27,7 +27,8 @@ type Revocation =
   { readonly ok: true; readonly before: number | undefined } | { readonly ok: false };
 
 /**
- * Stream Chat's REST API, only the two revocation calls. User tokens are signed locally by
+ * Stream Chat's REST API: the two revocation calls, and `GET /app` (the app's settings,
+ * which Keyhouse's integration check reads). User tokens are signed locally by
  * the gateway; isUserTokenValid() tells whether Stream would still accept one.
  */
 export class FakeStreamChat extends FakeServer {
@@ -35,6 +36,7 @@ export class FakeStreamChat extends FakeServer {
   readonly apiSecret: string;
   userUpdateCount = 0;
   appUpdateCount = 0;
+  appReadCount = 0;
   private readonly revocations = new Revocations();
 
   constructor(options: FakeStreamChatOptions = {}) {
@@ -65,7 +67,10 @@ export class FakeStreamChat extends FakeServer {
       },
       {
         path: '/app',
-        methods: { PATCH: (r) => this.authenticated(r, (body, t) => this.updateApp(body, t)) },
+        methods: {
+          GET: (r) => this.readApp(r),
+          PATCH: (r) => this.authenticated(r, (body, t) => this.updateApp(body, t)),
+        },
       },
     ];
   }
@@ -77,6 +82,32 @@ export class FakeStreamChat extends FakeServer {
   protected override resetCounters(): void {
     this.userUpdateCount = 0;
     this.appUpdateCount = 0;
+    this.appReadCount = 0;
+  }
+
+  /** GET /app: a server token and the API key, no body; answers a few of the app's settings. */
+  private readApp(request: FakeRequest): FakeResponse {
+    const started = performance.now();
+    const refused = checkServerAuth(request, {
+      apiKey: this.apiKey,
+      apiSecret: this.apiSecret,
+      nowSeconds: this.nowSeconds(),
+    });
+    if (refused !== undefined) {
+      return refused;
+    }
+    this.appReadCount += 1;
+    const before = this.appRevokedBefore();
+    return {
+      status: 200,
+      json: {
+        app: {
+          name: 'sandbox',
+          [REVOKE_FIELD]: before === undefined ? null : before.toISOString(),
+        },
+        duration: duration(started),
+      },
+    };
   }
 
   private authenticated(

@@ -62,6 +62,24 @@ export class CredentialCipher {
     );
   }
 
+  /**
+   * A data key for another sealed row (an integration, a vault-held key), wrapped under
+   * `context` exactly as a credential's is under its id.
+   */
+  async newDataKeyFor(context: string): Promise<{ dataKey: Buffer; wrapped: WrappedDataKey }> {
+    const dataKey = randomBytes(32);
+    return { dataKey, wrapped: await this.keyring.wrap(dataKey, context) };
+  }
+
+  unwrapFor(wrapped: WrappedDataKey, context: string): Promise<Buffer> {
+    return this.keyring.unwrap(wrapped, context);
+  }
+
+  /** Re-wraps another sealed row's data key under the active vault key (rotation). */
+  async rewrapFor(wrapped: WrappedDataKey, context: string): Promise<WrappedDataKey> {
+    return this.keyring.wrap(await this.keyring.unwrap(wrapped, context), context);
+  }
+
   /** Re-wraps a data key under the active vault key (rotation). */
   async rewrap(credential: CredentialEntity): Promise<WrappedDataKey> {
     return this.keyring.wrap(await this.dataKeyOf(credential), dataKeyContext(credential.id));

@@ -36,5 +36,10 @@ export class CreateApiStreamAccessTokenDto {
 export class ApiStreamAccessTokenResponse {
   @ApiProperty({ description: 'For the api.stream SDK' }) accessToken!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({
+    description: 'The serviceUserId api.stream saw: derived per team on a shared integration',
+    example: 'kh_3f1c0a9b27d84e6f5a1b0c9d8e7f6a5b4c3d2e1f',
+  })
+  upstreamUserId!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }

@@ -32,6 +32,12 @@ export class CreateLinkTokenDto {
 export class LinkTokenResponse {
   @ApiProperty({ description: 'For Mesh Link; single use, within 10 minutes' }) linkToken!: string;
 
+  @ApiProperty({
+    description: 'The userId Mesh saw: derived per team on a shared integration',
+    example: 'kh_3f1c0a9b27d84e6f5a1b0c9d8e7f6a5b4c3d2e1f',
+  })
+  upstreamUserId!: string;
+
   @ApiProperty({ format: 'date-time', description: 'Ten minutes after it was minted' })
   expiresAt!: string;
 }

@@ -8,7 +8,8 @@ export const MAX_USER_TOKEN_SECONDS = 30 * 86_400;
 
 export class CreateUserTokenDto {
   @ApiProperty({
-    description: "Your user's id, which is the Stream Chat user id",
+    description:
+      "Your user's id; Stream sees upstreamUserId (derived per team on a shared integration)",
     example: 'user-42',
   })
   @IsString()
@@ -32,6 +33,11 @@ export class CreateUserTokenDto {
 export class UserTokenResponse {
   @ApiProperty({ description: "The Stream app's public API key, for the SDK" }) apiKey!: string;
   @ApiProperty() userId!: string;
+  @ApiProperty({
+    description: 'The user_id Stream sees; the client must connectUser with it',
+    example: 'kh_3f1c0a9b27d84e6f5a1b0c9d8e7f6a5b4c3d2e1f',
+  })
+  upstreamUserId!: string;
   @ApiProperty({ description: 'HS256 user token with user_id, iat and exp' }) token!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
@@ -57,5 +63,6 @@ export class RevokeUserTokensDto {
 
 export class RevocationResponse {
   @ApiProperty() userId!: string;
+  @ApiProperty({ description: 'The user_id whose tokens Stream revoked' }) upstreamUserId!: string;
   @ApiProperty({ format: 'date-time' }) revokedBefore!: string;
 }

@@ -1,0 +1,40 @@
+import type { ProviderConfigName, ProviderSettings } from '@keyhouse/config';
+
+/** One setting or secret of a provider app, as an admin writes it. */
+export interface FieldSpec {
+  readonly name: string;
+  /** `url`: an absolute http(s) URL; `text`: any non-empty string. */
+  readonly kind: 'url' | 'text';
+  readonly optional?: boolean;
+  /** Used when the field is absent (a settings default, such as the upstream's public URL). */
+  readonly defaultValue?: string;
+  readonly description: string;
+}
+
+/**
+ * What Keyhouse must know about a provider to hold its apps as data: its fields, where the
+ * environment keeps them, and whether Keyhouse chooses the user id the upstream sees.
+ * Each provider folder declares one; the integrations lib only iterates over them.
+ */
+export interface IntegrationDefinition {
+  readonly provider: string;
+  readonly settings: readonly FieldSpec[];
+  readonly secrets: readonly FieldSpec[];
+  /**
+   * Where the environment integration's fields come from in the loaded configuration;
+   * absent for a provider that is configured only through stored integrations.
+   */
+  readonly environment?: {
+    readonly config: ProviderConfigName;
+    /** Field name → the part of the provider's environment settings that holds it. */
+    readonly fields: Readonly<Record<string, keyof ProviderSettings>>;
+  };
+  /**
+   * `chosen`: Keyhouse picks the upstream user id (derived per team where shared);
+   * `provider-owned`: the upstream owns it (a MyDataHelps participant id), sent as it is.
+   */
+  readonly upstreamUserIds: 'chosen' | 'provider-owned';
+}
+
+/** How the definitions reach the integrations module (see IntegrationsModule.forRoot). */
+export const INTEGRATION_DEFINITIONS = Symbol('INTEGRATION_DEFINITIONS');
