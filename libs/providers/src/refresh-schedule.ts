@@ -1,5 +1,5 @@
 /**
- * When to refresh (DESIGN.md "Refresh"): ahead of expiry by max(minimum lead, 10% of the
+ * When to refresh (docs/architecture.md, "When to refresh"): ahead of expiry by max(minimum lead, 10% of the
  * lifetime), minus a little jitter so tokens issued together do not all refresh in the same
  * second. A refresh token that expires gets its own renewal the same way.
  */

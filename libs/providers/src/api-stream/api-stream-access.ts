@@ -7,7 +7,7 @@ import {
   roleWithin,
 } from '@keyhouse/common';
 
-/** api.stream's own default maxDuration (PROTOCOLS.md): 48 hours. */
+/** api.stream's own default maxDuration (docs/protocols.md, api.stream CreateAccessToken): 48 hours. */
 export const DEFAULT_LIFETIME_SECONDS = 172_800;
 export const MAX_LIFETIME_SECONDS = 30 * 86_400;
 

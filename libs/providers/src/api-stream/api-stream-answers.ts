@@ -1,4 +1,4 @@
-// Every api.stream answer is classified here, and only here (PROTOCOLS.md, "api.stream").
+// Every api.stream answer is classified here, and only here (docs/protocols.md, "api.stream errors").
 // Errors are gRPC status bodies {code, message, details}; the HTTP status says enough.
 import { jsonObject, retryAfterSeconds, stringField } from '../http/json-body';
 import type { UpstreamResponse } from '../http/upstream-http.service';

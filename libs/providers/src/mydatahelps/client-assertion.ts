@@ -5,7 +5,7 @@ import { MYDATAHELPS } from './mydatahelps-answers';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** "A few minutes ahead" (PROTOCOLS.md); long enough for clock skew, short against replay. */
+/** "A few minutes ahead" (docs/protocols.md, MyDataHelps service token); long enough for clock skew, short against replay. */
 export const ASSERTION_LIFETIME_SECONDS = 300;
 
 export interface AssertionInput {

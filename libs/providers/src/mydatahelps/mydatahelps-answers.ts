@@ -1,4 +1,4 @@
-// Every MyDataHelps answer is classified here, and only here (PROTOCOLS.md, "MyDataHelps").
+// Every MyDataHelps answer is classified here, and only here (docs/protocols.md, "MyDataHelps errors and rate limits").
 import { jsonObject, numberField, retryAfterSeconds, stringField } from '../http/json-body';
 import type { UpstreamResponse } from '../http/upstream-http.service';
 import { providerErrors } from '../provider.errors';

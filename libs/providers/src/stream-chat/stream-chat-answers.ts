@@ -1,4 +1,4 @@
-// Every Stream Chat answer is classified here, and only here (PROTOCOLS.md, "Stream Chat").
+// Every Stream Chat answer is classified here, and only here (docs/protocols.md, "Stream Chat errors").
 // Errors come in an envelope {code, message, StatusCode, duration, more_info}; only the
 // numeric code is kept, never the message.
 import { jsonObject, numberField, retryAfterSeconds } from '../http/json-body';

@@ -1,4 +1,4 @@
-// Every TPA Stream answer is classified here, and only here (PROTOCOLS.md, "TPA Stream").
+// Every TPA Stream answer is classified here, and only here (docs/protocols.md, "TPA Stream errors").
 // Its error bodies are not published, so only the HTTP status is read on failure.
 import { jsonObject, retryAfterSeconds, stringField } from '../http/json-body';
 import type { UpstreamResponse } from '../http/upstream-http.service';

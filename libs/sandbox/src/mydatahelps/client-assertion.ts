@@ -3,7 +3,7 @@ import { isUuid } from '../common/random-token';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** How far ahead an assertion may expire; PROTOCOLS.md says "a few minutes". */
+/** How far ahead an assertion may expire; the protocol says "a few minutes" (docs/protocols.md, MyDataHelps service token). */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 
 export interface AssertionExpectations {

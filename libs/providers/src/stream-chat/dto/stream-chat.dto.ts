@@ -2,7 +2,7 @@ import { EXTERNAL_ID_PATTERN } from '@keyhouse/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
-/** API.md: user tokens live an hour unless asked otherwise, and at most 30 days. */
+/** The contract (docs/api.md, Stream Chat): user tokens live an hour unless asked otherwise, and at most 30 days. */
 export const DEFAULT_USER_TOKEN_SECONDS = 3_600;
 export const MAX_USER_TOKEN_SECONDS = 30 * 86_400;
 
