@@ -63,7 +63,7 @@ describe('@keyhouse/client against a running gateway', () => {
       const token = await tokenProvider();
       secrets.add(token);
       const claims = decode(token) as JwtPayload;
-      expect(claims.user_id).toBe(answer.userId);
+      expect(claims.user_id).toBe(answer.upstreamUserId);
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3_600);
     });
 

@@ -19,6 +19,8 @@ import {
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-cli-321' };
 const SEEDED = 120;
+// What the first start seals under the old key besides them: the key of the upstream user ids.
+const PENDING = SEEDED + 1;
 
 describe('keyhouse CLI against a real gateway', () => {
   const mesh = new FakeMesh({
@@ -100,7 +102,7 @@ describe('keyhouse CLI against a real gateway', () => {
         credentials: { 'tpa-stream': { active: SEEDED }, mesh: { active: 1 } },
         dueNow: 0,
       },
-      vault: { activeKeyId: 'test-b', pendingRewrap: SEEDED },
+      vault: { activeKeyId: 'test-b', pendingRewrap: PENDING },
     });
     const human = await cli(['status']);
     expect(human.code).toBe(0);
@@ -253,7 +255,7 @@ describe('keyhouse CLI against a real gateway', () => {
   it('vault keys, then rotate --wait with a progress bar that ends at 100%', async () => {
     const keys = await cli(['vault', 'keys', '--json']);
     expect(keys.code).toBe(0);
-    expect(keys.json()).toMatchObject({ activeKeyId: 'test-b', pendingRewrap: SEEDED });
+    expect(keys.json()).toMatchObject({ activeKeyId: 'test-b', pendingRewrap: PENDING });
     expect((await cli(['vault', 'keys'])).stdout).toMatch(/test-a\s*│\s*older\s*│\s*120/);
 
     const rotated = await cli(['vault', 'rotate', '--wait', '--json']);

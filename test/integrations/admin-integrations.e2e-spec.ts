@@ -290,7 +290,11 @@ describe('Admin: vault rotation re-wraps integrations', () => {
     );
     const keys = (await second.admin.get('/admin/vault/keys')).body.keys;
     const keyB = keys.find((key: { id: string }) => key.id === 'test-b');
-    expect(keyB.sealedRows).toEqual({ integrations: 1, vault_held_keys: 1 });
+    expect(keyB.sealedRows).toEqual({
+      integrations: 1,
+      vault_held_keys: 1,
+      'webhook endpoints': 0,
+    });
     await second.app.close();
 
     // Only the new key now: the integration opens and the derived ids are unchanged.

@@ -64,14 +64,14 @@ describe('vault key rotation', () => {
             active: false,
             configured: true,
             credentials: CREDENTIALS,
-            sealedRows: { integrations: 0, vault_held_keys: 1 },
+            sealedRows: { integrations: 0, vault_held_keys: 1, 'webhook endpoints': 0 },
           },
           {
             id: 'test-b',
             active: true,
             configured: true,
             credentials: 0,
-            sealedRows: { integrations: 0, vault_held_keys: 0 },
+            sealedRows: { integrations: 0, vault_held_keys: 0, 'webhook endpoints': 0 },
           },
         ]),
       );
@@ -117,14 +117,14 @@ describe('vault key rotation', () => {
             active: false,
             configured: true,
             credentials: 0,
-            sealedRows: { integrations: 0, vault_held_keys: 0 },
+            sealedRows: { integrations: 0, vault_held_keys: 0, 'webhook endpoints': 0 },
           },
           {
             id: 'test-b',
             active: true,
             configured: true,
             credentials: CREDENTIALS,
-            sealedRows: { integrations: 0, vault_held_keys: 1 },
+            sealedRows: { integrations: 0, vault_held_keys: 1, 'webhook endpoints': 0 },
           },
         ]),
       );

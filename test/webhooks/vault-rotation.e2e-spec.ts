@@ -43,7 +43,7 @@ describe('webhook secrets and vault key rotation', () => {
 
   it('refuses to start without the key that wraps a webhook secret', async () => {
     await expect(startGateway({ database, env: { VAULT_KEYS: TEST_VAULT_KEY_B } })).rejects.toThrow(
-      /"test-a" \(wraps 0 credentials, 1 webhook endpoints\)/,
+      /"test-a" \(wraps 0 credentials, 1 vault_held_keys, 1 webhook endpoints\)/,
     );
   });
 
@@ -53,7 +53,8 @@ describe('webhook secrets and vault key rotation', () => {
       env: { VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`, VAULT_ACTIVE_KEY: 'test-b' },
     });
     try {
-      expect((await rotating.admin.get('/admin/vault/keys')).body.pendingRewrap).toBe(1);
+      // The webhook secret and the vault-held key of the upstream user ids.
+      expect((await rotating.admin.get('/admin/vault/keys')).body.pendingRewrap).toBe(2);
       expect((await rotating.admin.post('/admin/vault/rotate')).status).toBe(202);
       await waitFor('the rotation to finish', async () => {
         const status = await rotating.admin.get('/admin/vault/keys');

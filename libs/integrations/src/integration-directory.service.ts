@@ -199,6 +199,9 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
 
   /** After a gap in listening, changes may have been missed: read everything again. */
   private async relisten(): Promise<void> {
+    if (this.stopping) {
+      return;
+    }
     await this.listen();
     if (this.listener) {
       await this.reload();
