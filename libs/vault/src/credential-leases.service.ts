@@ -2,6 +2,7 @@ import { type AuditActor, AuditService } from '@keyhouse/audit';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { claimedRows, claimStatement, idsOf, latenessOf } from './credential-lease-rows';
 import { CredentialEntity, type CredentialMetadata } from './credential.entity';
 import { type CredentialEventSpec, reachesExpiry, withCredentialEvent } from './credential-events';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
@@ -370,49 +371,4 @@ export class CredentialLeases {
       details: { code, willRetry },
     });
   }
-}
-
-/**
- * One claim statement around `due` (a locking SELECT of id and previous_owner): sets the
- * owner, the expiry and a new fencing token, and says which rows still carried a lapsed lease.
- */
-function claimStatement(due: string): string {
-  return `UPDATE credentials AS c SET lease_owner = $1,
-            lease_expires_at = now() + make_interval(secs => $2),
-            lease_token = c.lease_token + 1
-       FROM (${due}) AS due
-      WHERE c.id = due.id
-      RETURNING c.id, due.previous_owner IS NOT NULL AS took_over`;
-}
-
-/** Claimed ids, each with whether it took over a lapsed lease. */
-function claimedRows(rows: unknown): Map<string, boolean> {
-  return new Map(
-    rowsOf(rows)
-      .map((row) => row as { id?: unknown; took_over?: unknown })
-      .filter((row): row is { id: string; took_over: unknown } => typeof row.id === 'string')
-      .map((row) => [row.id, row.took_over === true]),
-  );
-}
-
-/**
- * How long after its refresh_at a due credential was refreshed, for the refresh history;
- * nothing for one refreshed early (on demand, before it was due).
- */
-function latenessOf(refreshAt: Date | null): { latenessSeconds: number } | undefined {
-  const late = refreshAt ? Date.now() - refreshAt.getTime() : -1;
-  return late >= 0 ? { latenessSeconds: Math.round(late / 100) / 10 } : undefined;
-}
-
-function idsOf(rows: unknown): string[] {
-  return rowsOf(rows)
-    .map((row) => (row as { id?: unknown }).id)
-    .filter((id): id is string => typeof id === 'string');
-}
-
-function rowsOf(rows: unknown): unknown[] {
-  // pg returns [rows, count] for UPDATE ... RETURNING through TypeORM's query().
-  const list =
-    Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : (rows as unknown[]);
-  return Array.isArray(list) ? list : [];
 }
