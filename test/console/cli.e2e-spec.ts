@@ -15,6 +15,7 @@ import {
   TEST_VAULT_KEY_B,
   type TestDatabase,
   waitFor,
+  WebhookReceiver,
 } from '@keyhouse/testing';
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-cli-321' };
@@ -31,6 +32,7 @@ describe('keyhouse CLI against a real gateway', () => {
   /** Every output, scanned for secrets at the end; created keys only where they were made. */
   const outputs: { where: string; text: string }[] = [];
   const shownOnce = new Map<string, string>();
+  const receiver = new WebhookReceiver();
   let database: TestDatabase;
   let gateway: GatewayHarness;
   let teamKey: string;
@@ -69,6 +71,9 @@ describe('keyhouse CLI against a real gateway', () => {
         MESH_BASE_URL: await mesh.start(),
         VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
         VAULT_ACTIVE_KEY: 'test-b',
+        // The scheduler sends webhooks; nothing seeded falls due during the test.
+        REFRESH_ENABLED: 'true',
+        WEBHOOK_INTERVAL_MS: '100',
       },
     });
     secrets.add(gateway.adminKey);
@@ -89,6 +94,7 @@ describe('keyhouse CLI against a real gateway', () => {
       expectNoSecretsInLogs(gateway.logs, secrets);
     } finally {
       await gateway?.close();
+      await receiver.stop();
       await mesh.stop();
       await database?.drop();
     }
@@ -263,6 +269,66 @@ describe('keyhouse CLI against a real gateway', () => {
     expect(rotated.json()).toMatchObject({ pendingRewrap: 0, activeKeyId: 'test-b' });
     expect(rotated.stderr).toMatch(/100% \| 0 to go/);
     expect((await gateway.admin.get('/admin/vault/keys')).body.pendingRewrap).toBe(0);
+  });
+
+  it("webhooks list: every team's endpoints with their delivery health, never a secret", async () => {
+    expect((await cli(['webhooks', 'list'])).stdout).toContain('No webhook endpoints yet');
+    const hooks = await createClient(gateway, {
+      team: 'growth',
+      name: 'growth-hooks',
+      scopes: ['webhooks:write'],
+    });
+    secrets.add(hooks.apiKey);
+    const growth = new HttpClient(gateway.baseUrl, hooks.apiKey);
+    const created = await growth.post('/v1/webhooks', {
+      url: await receiver.start(),
+      events: ['credential.needs_reauth'],
+      description: 'CRM sync',
+    });
+    expect(created.status).toBe(201);
+    secrets.add(created.body.secret).add(created.body.secret.slice('whsec_'.length));
+    expect((await growth.post(`/v1/webhooks/${created.body.id}/test`)).status).toBe(202);
+    await waitFor('the test delivery', () => receiver.received.length === 1);
+
+    const listed = await waitFor('the delivery counted', async () => {
+      const result = await cli(['webhooks', 'list', '--team', 'growth', '--json']);
+      return result.json().items[0]?.health.succeeded === 1 && result;
+    });
+    expect(listed.code).toBe(0);
+    expect(listed.json().items).toEqual([
+      {
+        id: created.body.id,
+        team: 'growth',
+        url: receiver.url,
+        events: ['credential.needs_reauth'],
+        description: 'CRM sync',
+        enabled: true,
+        previousSecretExpiresAt: null,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        health: {
+          pending: 0,
+          succeeded: 1,
+          failed: 0,
+          lastSucceededAt: expect.any(String),
+          lastFailedAt: null,
+        },
+      },
+    ]);
+    const table = await cli(['webhooks', 'list']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/growth\s*│.*│\s*enabled\s*│\s*healthy\s*│\s*0\s*│\s*1\s*│\s*0/);
+    expect(table.stdout).toContain(receiver.url);
+    const other = await cli(['webhooks', 'list', '--team', 'nobody', '--json']);
+    expect(other.code).toBe(0);
+    expect(other.json()).toEqual({ items: [] });
+    expect((await cli(['webhooks', 'list', '--team', 'nobody'])).stdout).toContain(
+      'No webhook endpoints for team nobody',
+    );
+    const bad = await cli(['webhooks', 'list', '--team', 'x'.repeat(300)]);
+    expect(bad.code).toBe(7);
+    expect(bad.stderr).toMatch(/^error: .*team[\s\S]*\nhint: .+/);
+    expect((await cli(['webhooks', 'list', '--team'])).code).toBe(2);
   });
 
   it('audit tail prints the latest events, then follows new ones', async () => {

@@ -16,6 +16,8 @@ import {
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   type TestDatabase,
+  waitFor,
+  WebhookReceiver,
 } from '@keyhouse/testing';
 import type { Browser, Page } from 'playwright-core';
 
@@ -31,6 +33,7 @@ describe('web console in Chromium', () => {
   /** Keys the console showed once, with the one answer allowed to carry each. */
   const shownOnce = new Map<string, string>();
   const pages: RecordedPage[] = [];
+  const receivers: WebhookReceiver[] = [];
   let database: TestDatabase;
   let gateway: GatewayHarness;
   let browser: Browser;
@@ -70,6 +73,10 @@ describe('web console in Chromium', () => {
         MESH_BASE_URL: await mesh.start(),
         VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
         VAULT_ACTIVE_KEY: 'test-b',
+        // The scheduler sends webhooks too. Credentials live an hour, so none falls due during
+        // the test; test deliveries go out within a tick, a failed one waits 30 s to retry.
+        REFRESH_ENABLED: 'true',
+        WEBHOOK_INTERVAL_MS: '100',
       },
     });
     secrets.add(gateway.adminKey);
@@ -102,6 +109,9 @@ describe('web console in Chromium', () => {
     } finally {
       await browser?.close();
       await gateway?.close();
+      for (const receiver of receivers) {
+        await receiver.stop();
+      }
       await mesh.stop();
       await database?.drop();
     }
@@ -311,6 +321,85 @@ describe('web console in Chromium', () => {
     expect(await timeline.count()).toBeGreaterThan(before);
     expect(page.url()).toContain(meshCredentialId);
     await screenshot(page, 'console-credential-refreshed');
+  });
+
+  it("shows each team's webhook endpoints and their delivery health, never a secret", async () => {
+    const healthy = new WebhookReceiver();
+    const broken = new WebhookReceiver();
+    broken.mode = { kind: 'status', status: 500 };
+    receivers.push(healthy, broken);
+    const register = async (team: string, url: string, description: string) => {
+      const key = (
+        await createClient(gateway, { team, name: `${team}-hooks`, scopes: ['webhooks:write'] })
+      ).apiKey;
+      secrets.add(key);
+      const api = new HttpClient(gateway.baseUrl, key);
+      const created = await api.post('/v1/webhooks', {
+        url,
+        events: ['credential.needs_reauth', 'credential.revoked'],
+        description,
+      });
+      expect(created.status).toBe(201);
+      const secret: string = created.body.secret;
+      expect(secret).toMatch(/^whsec_/);
+      // The whole secret and its key part alone: neither may reach the browser.
+      secrets.add(secret).add(secret.slice('whsec_'.length));
+      return { api, id: created.body.id as string };
+    };
+    const growth = await register('growth', await healthy.start(), 'CRM sync');
+    const paused = await register('growth', 'http://127.0.0.1:9/old', 'old receiver');
+    const partners = await register('partners', await broken.start(), 'partner relay');
+    const pause = await paused.api.request('PATCH', `/v1/webhooks/${paused.id}`, {
+      body: { enabled: false },
+    });
+    expect(pause.status).toBe(200);
+    expect((await growth.api.post(`/v1/webhooks/${growth.id}/test`)).status).toBe(202);
+    expect((await partners.api.post(`/v1/webhooks/${partners.id}/test`)).status).toBe(202);
+    const health = async () => {
+      const answer = await gateway.admin.get('/admin/webhooks');
+      expect(JSON.stringify(answer.body)).not.toMatch(/secret"|whsec_/);
+      return new Map<string, any>(answer.body.items.map((item: any) => [item.id, item.health]));
+    };
+    await waitFor('both test deliveries attempted', async () => {
+      const now = await health();
+      return now.get(growth.id).succeeded === 1 && now.get(partners.id).lastFailedAt !== null;
+    });
+
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    const team = (name: string) => page.locator(`section[data-team="${name}"]`);
+    const row = (id: string) =>
+      page.locator('tr', { has: page.locator(`[data-webhook-id="${id}"]`) });
+    await row(growth.id).getByText('healthy').waitFor();
+    expect(await team('growth').locator('tbody tr').count()).toBe(2);
+    await expect(row(growth.id).textContent()).resolves.toContain(healthy.url);
+    await row(growth.id).getByText('CRM sync').waitFor();
+    await row(paused.id).getByText('paused').waitFor();
+    await row(paused.id).getByText('no deliveries yet').waitFor();
+    await team('partners').getByText('retrying').waitFor();
+    await row(growth.id).getByText('1 succeeded · 0 failed · 0 pending').waitFor();
+    await row(partners.id).getByText('0 succeeded · 0 failed · 1 pending').waitFor();
+    const colour = (id: string, status: string) =>
+      row(id).locator(`.badge[data-status="${status}"]`).getAttribute('style');
+    // The colours credential statuses use: green for success, amber for a retry.
+    await expect(colour(growth.id, 'succeeded')).resolves.toContain('#1f9d55');
+    await expect(colour(partners.id, 'retrying')).resolves.toContain('#d97706');
+    await screenshot(page, 'console-webhooks');
+
+    const filters = page.getByTestId('webhook-filters');
+    await filters.getByLabel('Team').fill('partners');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/team=partners/);
+    await row(partners.id).getByText('partner relay').waitFor();
+    await expect(team('growth').count()).resolves.toBe(0);
+    await filters.getByLabel('Team').fill('nobody');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No webhook endpoints for team nobody').waitFor();
+    await page.getByText('POST /v1/webhooks').waitFor();
+    await filters.getByLabel('Team').fill('x'.repeat(300));
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('alert').getByText('correct the filter').waitFor();
   });
 
   it('starts a vault rotation and watches it reach 100%', async () => {

@@ -5,6 +5,7 @@ import { registerClients } from './commands/clients.command';
 import { registerCredentials } from './commands/credentials.command';
 import { registerStatus } from './commands/status.command';
 import { registerVault } from './commands/vault.command';
+import { registerWebhooks } from './commands/webhooks.command';
 import { createContext } from './context';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
 
@@ -21,6 +22,7 @@ export function buildProgram(environment: NodeJS.ProcessEnv): Command {
   registerCredentials(program, context);
   registerVault(program, context);
   registerAudit(program, context);
+  registerWebhooks(program, context);
   // Subcommands exit through the same override, so usage errors everywhere exit 2.
   const override = (command: Command) => {
     command.exitOverride();

@@ -9,6 +9,7 @@ import { renderCredentials } from './pages/credentials';
 import { renderOverview } from './pages/overview';
 import { renderSignIn } from './pages/sign-in';
 import { renderVault } from './pages/vault';
+import { renderWebhooks } from './pages/webhooks';
 import { type PageContext, type Route, routerState, startRouter } from './router';
 import { errorBox } from './ui';
 
@@ -18,6 +19,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/console\/credentials$/, nav: 'credentials', render: renderCredentials },
   { pattern: /^\/console\/clients$/, nav: 'clients', render: renderClients },
   { pattern: /^\/console\/vault$/, nav: 'vault', render: renderVault },
+  { pattern: /^\/console\/webhooks$/, nav: 'webhooks', render: renderWebhooks },
   { pattern: /^\/console\/audit$/, nav: 'audit', render: renderAudit },
 ];
 const NAV = [
@@ -25,6 +27,7 @@ const NAV = [
   ['credentials', 'Credentials', '/console/credentials'],
   ['clients', 'Clients', '/console/clients'],
   ['vault', 'Vault', '/console/vault'],
+  ['webhooks', 'Webhooks', '/console/webhooks'],
   ['audit', 'Audit', '/console/audit'],
 ] as const;
 

@@ -4,6 +4,7 @@ import { type Child, h } from './dom';
 /** One colour per state, used by badges and charts alike, so a colour means one thing. */
 export const STATUS_COLOURS: Record<string, string> = {
   active: '#1f9d55',
+  enabled: '#1f9d55',
   succeeded: '#1f9d55',
   success: '#1f9d55',
   needs_reauth: '#d97706',
@@ -12,6 +13,8 @@ export const STATUS_COLOURS: Record<string, string> = {
   failed: '#dc2626',
   failure: '#dc2626',
   revoked: '#6b7280',
+  disabled: '#6b7280',
+  idle: '#6b7280',
 };
 const OTHER_COLOUR = '#2563eb';
 
