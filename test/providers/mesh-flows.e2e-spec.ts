@@ -131,6 +131,16 @@ describe('Mesh flows', () => {
   describe('MFA', () => {
     let pendingId: string;
 
+    const needsReauthReasons = async (id: string) =>
+      (
+        await queryDatabase<{ reason: string }>(
+          gateway.database.url,
+          `SELECT data->>'reason' AS reason FROM events
+            WHERE type = 'credential.needs_reauth' AND data->>'id' = $1`,
+          [id],
+        )
+      ).map((event) => event.reason);
+
     it('marks a refresh stopped for a code needs_reauth with mfa_required', async () => {
       const payload = mesh.connectDelayed({ brokerType: 'vanguard', accounts: 1 });
       secrets.add(payload.delayedAuth.refreshToken);
@@ -151,6 +161,8 @@ describe('Mesh flows', () => {
         [pendingId],
       );
       expect(row.sealed).toBeInstanceOf(Buffer);
+      // The team is told, like any needs_reauth: one event, with the reason.
+      expect(await needsReauthReasons(pendingId)).toEqual(['mfa_required']);
     });
 
     it("answers 404 for another team's credential and 400 for a missing code", async () => {
@@ -171,6 +183,8 @@ describe('Mesh flows', () => {
       expect(refused.body.code).toBe('needs_reauth');
       const current = await growth.get(`/v1/credentials/${pendingId}`);
       expect(current.body).toMatchObject({ status: 'needs_reauth', lastError: 'mfa_required' });
+      // Still waiting, so no new state and no second event.
+      expect(await needsReauthReasons(pendingId)).toEqual(['mfa_required']);
     });
 
     it('completes the refresh with the right code: 200, active, the account', async () => {

@@ -212,20 +212,8 @@ export class CredentialLeases {
   }
 
   /** The upstream refused the grant: the user must connect again. No more refreshing. */
-  async markNeedsReauth(
-    claim: LeasedCredential,
-    code: string,
-    actor: AuditActor,
-  ): Promise<LeaseOutcome> {
-    const outcome = await this.release(
-      claim,
-      `status = 'needs_reauth', attempts = attempts + 1, last_error = $4, refresh_at = NULL,
-       encrypted_interim_token = NULL`,
-      [code],
-      { type: 'credential.needs_reauth' },
-    );
-    this.auditFailure(claim, code, actor, false);
-    return outcome;
+  markNeedsReauth(claim: LeasedCredential, code: string, actor: AuditActor): Promise<LeaseOutcome> {
+    return this.waitForUser(claim, code, null, actor);
   }
 
   /**
@@ -241,11 +229,25 @@ export class CredentialLeases {
     const { credential } = claim;
     const dataKey = await this.cipher.dataKeyOf(credential);
     const sealed = this.cipher.sealField(credential, dataKey, 'interim_token', interimToken);
+    return this.waitForUser(claim, code, sealed, actor);
+  }
+
+  /**
+   * needs_reauth with `code`, keeping `interim` (or clearing it). The event goes with the
+   * change of state only: a refused one-time code leaves a credential that already waited.
+   */
+  private async waitForUser(
+    claim: LeasedCredential,
+    code: string,
+    interim: Buffer | null,
+    actor: AuditActor,
+  ): Promise<LeaseOutcome> {
     const outcome = await this.release(
       claim,
       `status = 'needs_reauth', attempts = attempts + 1, last_error = $4, refresh_at = NULL,
        encrypted_interim_token = $5`,
-      [code, sealed],
+      [code, interim],
+      claim.credential.status === 'needs_reauth' ? undefined : { type: 'credential.needs_reauth' },
     );
     this.auditFailure(claim, code, actor, false);
     return outcome;
