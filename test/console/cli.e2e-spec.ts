@@ -11,6 +11,7 @@ import {
   seedCredential,
   startCli,
   startGateway,
+  TEST_ROTATED_KEYRING,
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   type TestDatabase,
@@ -69,8 +70,7 @@ describe('keyhouse CLI against a real gateway', () => {
       env: {
         ...MESH,
         MESH_BASE_URL: await mesh.start(),
-        VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
-        VAULT_ACTIVE_KEY: 'test-b',
+        ...TEST_ROTATED_KEYRING,
         // The scheduler sends webhooks; nothing seeded falls due during the test.
         REFRESH_ENABLED: 'true',
         WEBHOOK_INTERVAL_MS: '100',

@@ -13,6 +13,7 @@ import {
   serveForeignPage,
   seedCredential,
   startGateway,
+  TEST_ROTATED_KEYRING,
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   type TestDatabase,
@@ -71,8 +72,7 @@ describe('web console in Chromium', () => {
       env: {
         ...MESH,
         MESH_BASE_URL: await mesh.start(),
-        VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
-        VAULT_ACTIVE_KEY: 'test-b',
+        ...TEST_ROTATED_KEYRING,
         // The scheduler sends webhooks too. Credentials live an hour, so none falls due during
         // the test; test deliveries go out within a tick, a failed one waits 30 s to retry.
         REFRESH_ENABLED: 'true',

@@ -7,6 +7,7 @@ import {
   type GatewayHarness,
   HttpClient,
   startGateway,
+  TEST_ROTATED_KEYRING,
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   waitFor,
@@ -281,7 +282,7 @@ describe('Admin: vault rotation re-wraps integrations', () => {
 
     const second = await startGateway({
       database: first.database,
-      env: { VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`, VAULT_ACTIVE_KEY: 'test-b' },
+      env: TEST_ROTATED_KEYRING,
     });
     expect((await second.admin.post('/admin/vault/rotate', {})).status).toBe(202);
     await waitFor(

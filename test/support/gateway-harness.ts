@@ -14,6 +14,11 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export const TEST_VAULT_KEY_A = `test-a:${Buffer.alloc(32, 0xa1).toString('base64')}`;
 export const TEST_VAULT_KEY_B = `test-b:${Buffer.alloc(32, 0xb2).toString('base64')}`;
 export const TEST_VAULT_KEYS = TEST_VAULT_KEY_A;
+/** The keyring after a key change: A still held, B active (data sealed under A awaits re-wrap). */
+export const TEST_ROTATED_KEYRING = {
+  VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`,
+  VAULT_ACTIVE_KEY: 'test-b',
+} as const;
 
 export interface GatewayHarness {
   readonly app: NestFastifyApplication;

@@ -8,7 +8,12 @@ export { expectNoSecretsInLogs } from './secrets';
 export { AppProcess, type AppName, freePort } from './app-process';
 export { dumpDatabase } from './database-dump';
 export { createClient, type CredentialSeed, fakeToken, seedCredential } from './factories';
-export { TEST_VAULT_KEY_A, TEST_VAULT_KEY_B, TEST_VAULT_KEYS } from './gateway-harness';
+export {
+  TEST_ROTATED_KEYRING,
+  TEST_VAULT_KEY_A,
+  TEST_VAULT_KEY_B,
+  TEST_VAULT_KEYS,
+} from './gateway-harness';
 export { PostgresProcess } from './postgres-process';
 export {
   type ProviderGatewaySpec,

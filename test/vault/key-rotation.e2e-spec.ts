@@ -7,6 +7,7 @@ import {
   queryDatabase,
   seedCredential,
   startGateway,
+  TEST_ROTATED_KEYRING,
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   type TestDatabase,
@@ -49,7 +50,7 @@ describe('vault key rotation', () => {
   it('re-wraps every data key to the new key while reads go on, without a failed read', async () => {
     const gateway: GatewayHarness = await startGateway({
       database,
-      env: { VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`, VAULT_ACTIVE_KEY: 'test-b' },
+      env: TEST_ROTATED_KEYRING,
     });
     try {
       const { apiKey } = await createClient(gateway, { team: 'growth', scopes: ['tokens:read'] });

@@ -4,6 +4,7 @@ import {
   HttpClient,
   queryDatabase,
   startGateway,
+  TEST_ROTATED_KEYRING,
   TEST_VAULT_KEY_A,
   TEST_VAULT_KEY_B,
   type TestDatabase,
@@ -50,7 +51,7 @@ describe('webhook secrets and vault key rotation', () => {
   it('re-wraps webhook secrets to the active key; deliveries still verify after the old key is gone', async () => {
     const rotating = await startGateway({
       database,
-      env: { VAULT_KEYS: `${TEST_VAULT_KEY_A},${TEST_VAULT_KEY_B}`, VAULT_ACTIVE_KEY: 'test-b' },
+      env: TEST_ROTATED_KEYRING,
     });
     try {
       // The webhook secret and the vault-held key of the upstream user ids.
