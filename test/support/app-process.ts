@@ -111,13 +111,25 @@ export class AppProcess {
   }
 }
 
+// Below Linux's ephemeral range (32768–60999), so no outgoing connection of this machine (a
+// pg client, a fetch) takes the port between our check and the child's bind.
+const PORT_RANGE = { first: 20_000, count: 12_000 };
+
+/** A port free right now, for a child process to bind: random, outside the ephemeral range. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = PORT_RANGE.first + Math.floor(Math.random() * PORT_RANGE.count);
+    if (await canListen(port)) {
+      return port;
+    }
+  }
+  throw new Error('no free port found for a test process');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
