@@ -9,9 +9,11 @@ import { DataSource, type Repository } from 'typeorm';
 import { Agent, request } from 'undici';
 import { systemActor } from '../libs/audit/src/actor';
 import type { AuditEventInput } from '../libs/audit/src/audit-action';
+import type { TimedAuditEvent } from '../libs/audit/src/audit-batcher';
 import { AuditEventEntity } from '../libs/audit/src/audit-event.entity';
 import { AuditRepository } from '../libs/audit/src/audit.repository';
 import { AuditService } from '../libs/audit/src/audit.service';
+import type { KeyhouseConfig } from '../libs/config/src/keyhouse-config';
 import { baseDataSourceOptions } from '../libs/database/src/data-source-options';
 import type { FakeRequest } from '../libs/sandbox/src/common/fake-http';
 import { FakeMesh, MESH_REFRESH_PATH } from '../libs/sandbox/src/index';
@@ -288,24 +290,26 @@ async function databaseTimePerRefresh(
     const credentials = timedQueries(dataSource.getRepository(CredentialEntity));
     const audits = new AuditRepository(dataSource.getRepository(AuditEventEntity));
     const pendingAudits: Promise<void>[] = [];
+    const timed = (write: Promise<void>, start: number) => {
+      const done = write.then(() => {
+        sql.audit += performance.now() - start;
+      });
+      pendingAudits.push(done);
+      return done;
+    };
     const timedAudits = {
-      insert: (events: readonly AuditEventInput[]) => {
-        const start = performance.now();
-        const inserted = audits.insert(events).then(() => {
-          sql.audit += performance.now() - start;
-        });
-        pendingAudits.push(inserted);
-        return inserted;
-      },
+      insert: (events: readonly AuditEventInput[]) =>
+        timed(audits.insert(events), performance.now()),
+      insertTimed: (events: readonly TimedAuditEvent[]) =>
+        timed(audits.insertTimed(events), performance.now()),
     } as AuditRepository;
     const cipher = new CredentialCipher(
       new LocalKeyring(new Map([[vaultKey.id, vaultKey.key]]), vaultKey.id),
     );
-    const leases = new CredentialLeases(
-      credentials.repository,
-      cipher,
-      new AuditService(timedAudits),
-    );
+    const auditService = new AuditService(timedAudits, {
+      audit: { reads: true, flushMs: 5 },
+    } as KeyhouseConfig);
+    const leases = new CredentialLeases(credentials.repository, cipher, auditService);
     const actor = systemActor('refresh-scheduler');
 
     let claimMs = 0;
@@ -335,6 +339,7 @@ async function databaseTimePerRefresh(
         if (outcome !== 'written') {
           throw new Error(`complete() answered ${outcome}`);
         }
+        await auditService.flush();
         await Promise.all(pendingAudits.splice(0));
         count++;
       }
