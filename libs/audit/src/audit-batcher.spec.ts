@@ -72,16 +72,16 @@ describe('AuditBatcher', () => {
     await until(() => state.failures >= 1);
     expect(batcher.held).toBeLessThanOrEqual(5);
     expect(state.dropped).toBe(8 - batcher.held);
-    expect(await batcher.close(2)).toBe(batcher.held);
+    expect(await batcher.writeAll(2)).toBe(batcher.held);
   });
 
-  it('close() writes everything held without waiting for the timer', async () => {
+  it('writeAll() writes everything held without waiting for the timer', async () => {
     const { batches, hooks } = sink();
     const batcher = new AuditBatcher({ ...options, flushMs: 60_000, maxBuffered: 100 }, hooks);
     for (const team of ['a', 'b', 'c', 'd', 'e']) {
       batcher.add(event(team));
     }
-    expect(await batcher.close()).toBe(0);
+    expect(await batcher.writeAll()).toBe(0);
     expect(batches.flat()).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 });

@@ -32,7 +32,7 @@ const MAX_RETRY_MS = 5_000;
  * Quiet audit events (token reads, refresh outcomes) go to the database in batches: one
  * multi-row INSERT at a time, at most `flushMs` after the first waiting event. A write that
  * fails is put back and retried with backoff, so a database blip delays the trail instead of
- * losing it. `close()` writes everything still held, for a clean shutdown.
+ * losing it. `writeAll()` writes everything still held, for a clean shutdown.
  */
 export class AuditBatcher {
   private buffer: TimedAuditEvent[] = [];
@@ -64,7 +64,7 @@ export class AuditBatcher {
   }
 
   /** Writes everything held, retrying up to `attempts` failures; returns what is left unwritten. */
-  async close(attempts = 5): Promise<number> {
+  async writeAll(attempts = 5): Promise<number> {
     this.clearTimer();
     let failuresLeft = attempts;
     while (this.buffer.length > 0 || this.writing) {
@@ -133,7 +133,7 @@ export class AuditBatcher {
     return Math.min(MAX_RETRY_MS, this.options.retryBaseMs * 2 ** (this.failures - 1));
   }
 
-  /** Unref'd: a pending flush never keeps a process alive (shutdown calls close()). */
+  /** Unref'd: a pending flush never keeps a process alive (shutdown calls writeAll()). */
   private schedule(delayMs: number): void {
     this.timer ??= setTimeout(() => void this.startWriting(), delayMs).unref();
   }

@@ -77,7 +77,7 @@ export class AuditService implements OnApplicationShutdown {
 
   /** Writes what is buffered now (tests and shutdown); resolves once it is in the database. */
   async flush(): Promise<void> {
-    const left = await this.batcher.close();
+    const left = await this.batcher.writeAll();
     if (left > 0) {
       throw new Error(`${left} audit events could not be written`);
     }
@@ -89,21 +89,24 @@ export class AuditService implements OnApplicationShutdown {
    * buffered event is written before the process exits.
    */
   async onApplicationShutdown(): Promise<void> {
-    const left = await this.batcher.close();
+    const left = await this.batcher.writeAll();
     if (left > 0) {
       this.logger.error({ events: left }, 'audit events lost at shutdown: the database refused them');
     }
   }
 
+  /** Reads write this process's buffer first, so an operator sees what they just did. */
   async list(
     filters: AuditFilters,
     after: PagePosition | undefined,
     limit: number,
   ): Promise<Page<AuditEventView>> {
+    await this.batcher.writeAll();
     return toPage(await this.events.listPage(filters, after, limit), limit, present);
   }
 
-  refreshOutcomesByMinute(since: Date): Promise<RefreshMinuteRow[]> {
+  async refreshOutcomesByMinute(since: Date): Promise<RefreshMinuteRow[]> {
+    await this.batcher.writeAll();
     return this.events.refreshOutcomesByMinute(since);
   }
 }
