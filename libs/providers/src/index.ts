@@ -12,12 +12,11 @@ export {
   providerErrors,
   SecondFactorRequired,
 } from './provider.errors';
-export {
-  PROVIDER_DEFINITIONS,
-  PROVIDER_NAMES,
-  PROVIDER_REGISTRY,
-  ProviderRegistry,
-} from './provider-registry';
+export type { ProviderDefinition } from './provider-definition';
+export { PROVIDER_REGISTRY, providerNames, providerVariables } from './provider-registry';
+export { ProviderRegistry } from './provider-registry.service';
+export { type Sandbox, type SandboxOptions, startSandbox } from './provider-sandbox';
+export { ProviderCoreModule } from './provider-core.module';
 export { ProviderAdminModule } from './admin/provider-admin.module';
 export { ProviderIntegrations } from './provider-integrations.service';
 export { ProvidersModule } from './providers.module';
