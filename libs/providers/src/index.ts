@@ -5,6 +5,7 @@ export {
   UpstreamHttp,
 } from './http/upstream-http.service';
 export { assertReadableByDevelopmentKey } from './development-cap';
+export { jsonObject, numberField, retryAfterSeconds, stringField } from './http/json-body';
 export { jwtLifetimeSeconds } from './jwt-expiry';
 export {
   ProviderError,
