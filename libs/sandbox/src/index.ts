@@ -65,4 +65,4 @@ export {
   DEFAULT_MAX_DURATION_MS,
 } from './api-stream/create-token-request';
 export { GrpcCode } from './api-stream/grpc-status';
-export type { SandboxFake, StartedFake } from './sandbox-fake';
+export { type SandboxFake, type StartedFake, startFake } from './sandbox-fake';

@@ -13,3 +13,12 @@ export interface StartedFake {
  * own; the providers' sandbox starts them all and turns their fields into variables.
  */
 export type SandboxFake = (options: FakeOptions) => Promise<StartedFake>;
+
+/** Starts `fake`, then reads the field values that reach it (its URL exists only once started). */
+export async function startFake<T extends FakeServer>(
+  fake: T,
+  fields: (started: T) => Readonly<Record<string, string>>,
+): Promise<StartedFake> {
+  await fake.start();
+  return { server: fake, fields: fields(fake) };
+}

@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from '@keyhouse/providers';
+import { startFake } from '@keyhouse/sandbox';
 import { ECHO } from './echo-answers';
 import { EchoModule } from './echo.module';
 import { EchoProvider } from './echo.provider';
@@ -30,12 +31,10 @@ export const ECHO_DEFINITION: ProviderDefinition = {
   upstreamUserIds: 'chosen',
   module: EchoModule,
   tokenProvider: EchoProvider,
-  sandbox: async (options) => {
-    const fake = new FakeEcho(options);
-    await fake.start();
-    return {
-      server: fake,
-      fields: { baseUrl: fake.baseUrl, keyId: fake.keyId, keySecret: fake.keySecret },
-    };
-  },
+  sandbox: (options) =>
+    startFake(new FakeEcho(options), (fake) => ({
+      baseUrl: fake.baseUrl,
+      keyId: fake.keyId,
+      keySecret: fake.keySecret,
+    })),
 };

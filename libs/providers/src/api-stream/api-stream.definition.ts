@@ -1,4 +1,4 @@
-import { FakeApiStream } from '@keyhouse/sandbox';
+import { FakeApiStream, startFake } from '@keyhouse/sandbox';
 import type { ProviderDefinition } from '../provider-definition';
 import { API_STREAM } from './api-stream-answers';
 import { ApiStreamModule } from './api-stream.module';
@@ -24,12 +24,9 @@ export const API_STREAM_DEFINITION: ProviderDefinition = {
   upstreamUserIds: 'chosen',
   module: ApiStreamModule,
   tokenProvider: ApiStreamProvider,
-  sandbox: async (options) => {
-    const fake = new FakeApiStream(options);
-    await fake.start();
-    return {
-      server: fake,
-      fields: { baseUrl: fake.baseUrl, apiKey: fake.apiKey },
-    };
-  },
+  sandbox: (options) =>
+    startFake(new FakeApiStream(options), (fake) => ({
+      baseUrl: fake.baseUrl,
+      apiKey: fake.apiKey,
+    })),
 };

@@ -1,4 +1,4 @@
-import { FakeMesh } from '@keyhouse/sandbox';
+import { FakeMesh, startFake } from '@keyhouse/sandbox';
 import type { ProviderDefinition } from '../provider-definition';
 import { MESH } from './mesh-answers';
 import { MeshModule } from './mesh.module';
@@ -27,12 +27,10 @@ export const MESH_DEFINITION: ProviderDefinition = {
   upstreamUserIds: 'chosen',
   module: MeshModule,
   tokenProvider: MeshProvider,
-  sandbox: async (options) => {
-    const fake = new FakeMesh(options);
-    await fake.start();
-    return {
-      server: fake,
-      fields: { baseUrl: fake.baseUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
-    };
-  },
+  sandbox: (options) =>
+    startFake(new FakeMesh(options), (fake) => ({
+      baseUrl: fake.baseUrl,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+    })),
 };

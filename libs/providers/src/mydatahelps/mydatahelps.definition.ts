@@ -1,4 +1,4 @@
-import { FakeMyDataHelps } from '@keyhouse/sandbox';
+import { FakeMyDataHelps, startFake } from '@keyhouse/sandbox';
 import type { ProviderDefinition } from '../provider-definition';
 import { MYDATAHELPS } from './mydatahelps-answers';
 import { MyDataHelpsModule } from './mydatahelps.module';
@@ -40,17 +40,11 @@ export const MYDATAHELPS_DEFINITION: ProviderDefinition = {
   upstreamUserIds: 'provider-owned',
   module: MyDataHelpsModule,
   tokenProvider: MyDataHelpsProvider,
-  sandbox: async (options) => {
-    const fake = new FakeMyDataHelps(options);
-    await fake.start();
-    return {
-      server: fake,
-      fields: {
-        tokenUrl: fake.tokenUrl,
-        serviceAccount: fake.serviceAccount,
-        // Always set: this fake generated its own key pair.
-        privateKey: fake.privateKeyPem ?? '',
-      },
-    };
-  },
+  sandbox: (options) =>
+    startFake(new FakeMyDataHelps(options), (fake) => ({
+      tokenUrl: fake.tokenUrl,
+      serviceAccount: fake.serviceAccount,
+      // Always set: this fake generated its own key pair.
+      privateKey: fake.privateKeyPem ?? '',
+    })),
 };

@@ -1,4 +1,4 @@
-import { FakeStreamChat } from '@keyhouse/sandbox';
+import { FakeStreamChat, startFake } from '@keyhouse/sandbox';
 import type { ProviderDefinition } from '../provider-definition';
 import { STREAM_CHAT } from './stream-chat-answers';
 import { StreamChatModule } from './stream-chat.module';
@@ -27,12 +27,10 @@ export const STREAM_CHAT_DEFINITION: ProviderDefinition = {
   upstreamUserIds: 'chosen',
   module: StreamChatModule,
   tokenProvider: StreamChatProvider,
-  sandbox: async (options) => {
-    const fake = new FakeStreamChat(options);
-    await fake.start();
-    return {
-      server: fake,
-      fields: { baseUrl: fake.baseUrl, apiKey: fake.apiKey, apiSecret: fake.apiSecret },
-    };
-  },
+  sandbox: (options) =>
+    startFake(new FakeStreamChat(options), (fake) => ({
+      baseUrl: fake.baseUrl,
+      apiKey: fake.apiKey,
+      apiSecret: fake.apiSecret,
+    })),
 };

@@ -1,4 +1,4 @@
-import { FakeTpaStream } from '@keyhouse/sandbox';
+import { FakeTpaStream, startFake } from '@keyhouse/sandbox';
 import type { ProviderDefinition } from '../provider-definition';
 import { TPA_STREAM } from './tpa-stream-answers';
 import { TpaStreamModule } from './tpa-stream.module';
@@ -27,12 +27,10 @@ export const TPA_STREAM_DEFINITION: ProviderDefinition = {
   upstreamUserIds: 'provider-owned',
   module: TpaStreamModule,
   tokenProvider: TpaStreamProvider,
-  sandbox: async (options) => {
-    const fake = new FakeTpaStream(options);
-    await fake.start();
-    return {
-      server: fake,
-      fields: { baseUrl: fake.baseUrl, accessKey: fake.accessKey, secretKey: fake.secretKey },
-    };
-  },
+  sandbox: (options) =>
+    startFake(new FakeTpaStream(options), (fake) => ({
+      baseUrl: fake.baseUrl,
+      accessKey: fake.accessKey,
+      secretKey: fake.secretKey,
+    })),
 };
