@@ -139,20 +139,17 @@ describe('a sixth provider from one folder and one registry line', () => {
 
   describe('API clients', () => {
     it('can be granted, and is named among the known providers', async () => {
-      const granted = await gateway.admin.post('/admin/clients', {
-        name: 'echo only',
-        team: 'growth',
-        scopes: ['tokens:issue'],
-        providers: ['echo'],
-      });
+      const grant = (providers: string[]) =>
+        gateway.admin.post('/admin/clients', {
+          name: `granted ${providers.join(', ')}`,
+          team: 'growth',
+          scopes: ['tokens:issue'],
+          providers,
+        });
+      const granted = await grant(['echo']);
       expect(granted.status).toBe(201);
       secrets.add(granted.body.apiKey);
-      const refused = await gateway.admin.post('/admin/clients', {
-        name: 'unknown',
-        team: 'growth',
-        scopes: ['tokens:issue'],
-        providers: ['nope'],
-      });
+      const refused = await grant(['nope']);
       expect(refused.status).toBe(400);
       expect(refused.text).toContain('echo');
     });
