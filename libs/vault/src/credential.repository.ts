@@ -1,4 +1,5 @@
 import type { PagePosition } from '@keyhouse/common';
+import { CoherentCache, NotificationListener } from '@keyhouse/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
@@ -34,6 +35,11 @@ const SHREDDED = {
   leaseExpiresAt: null,
 };
 
+/** The channel the `credentials` triggers notify (see the NotifyCachedRowChanges migration). */
+export const CREDENTIALS_CHANNEL = 'keyhouse_credentials';
+/** Rows held for token reads: ciphertext and wrapped data keys only, a few KiB each. */
+const CACHED_ROWS = 10_000;
+
 /**
  * The only code that touches `credentials`. Every read for a caller is scoped by team (and
  * user where the route has one): another team's id simply matches nothing. Methods meant
@@ -41,12 +47,41 @@ const SHREDDED = {
  */
 @Injectable()
 export class CredentialRepository {
+  /**
+   * Rows as stored (sealed), for the token read only: every other caller reads the table.
+   * The migration's triggers notify every change but the read and lease columns.
+   */
+  private readonly cache: CoherentCache<string, CredentialEntity>;
+
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
-  ) {}
+    listener: NotificationListener,
+  ) {
+    this.cache = new CoherentCache(listener, { max: CACHED_ROWS, channel: CREDENTIALS_CHANNEL });
+  }
 
   findForTeam(team: string, id: string): Promise<CredentialEntity | null> {
     return this.credentials.findOne({ where: { id, team } });
+  }
+
+  /**
+   * The same, from memory when the process is sure it is current (see CoherentCache); the
+   * answer is a copy, so a caller cannot change what the next reader gets.
+   */
+  async findForTeamToRead(team: string, id: string): Promise<CredentialEntity | null> {
+    const held = await this.cache.get(id, () => this.credentials.findOne({ where: { id } }));
+    return held?.team === team ? Object.assign(new CredentialEntity(), held) : null;
+  }
+
+  /** After this process changed the row (a refresh it just ran): the table, not memory. */
+  refetchForTeamToRead(team: string, id: string): Promise<CredentialEntity | null> {
+    this.forgetHeld([id]);
+    return this.findForTeamToRead(team, id);
+  }
+
+  /** The row's id-keyed select inside a transaction (a row the transaction just inserted). */
+  findInTransaction(manager: EntityManager, id: string): Promise<CredentialEntity> {
+    return manager.getRepository(CredentialEntity).findOneByOrFail({ id });
   }
 
   /** The live credential for an owner's account, locked for the caller's transaction. */
@@ -179,6 +214,15 @@ export class CredentialRepository {
   async shredForTeam(manager: EntityManager, team: string, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) {
       await manager.getRepository(CredentialEntity).update({ team, id: In([...ids]) }, SHREDDED);
+      // Not served again from this process's memory, even before the commit's notification.
+      this.forgetHeld(ids);
+    }
+  }
+
+  /** This process changed these rows: they are read from the table next time. */
+  forgetHeld(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.cache.invalidate(id);
     }
   }
 
@@ -214,6 +258,12 @@ export class CredentialRepository {
         gap: minimumGapSeconds,
       })
       .execute();
+    // The trigger does not notify last_read_at: the held row learns it here, or every read
+    // after the gap would try the touch again.
+    const now = new Date();
+    this.cache.amend(id, (held) => {
+      held.lastReadAt = now;
+    });
   }
 
   /** How many live credentials each vault key wraps. */
