@@ -60,7 +60,7 @@ export async function createGatewayApp(
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  await registerHttpMetrics(fastify, app.get(MetricsRegistry));
+  registerHttpMetrics(fastify, app.get(MetricsRegistry));
   setUpOpenApi(app);
   await app.init();
   return app;

@@ -34,7 +34,7 @@ export async function createWorkerApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, rootLogger);
-  await registerHttpMetrics(fastify, app.get(MetricsRegistry));
+  registerHttpMetrics(fastify, app.get(MetricsRegistry));
   await app.init();
   return app;
 }

@@ -70,11 +70,13 @@ export class CoherentCache<K extends string, V extends object> implements Notifi
     }
   }
 
-  /** Changes a held entry in place (a column whose change sends no notification). */
-  amend(key: K, change: (value: V) => void): void {
+  /** Replaces a held entry (a column whose change sends no notification); none: no-op. */
+  amend(key: K, change: (value: V) => V): void {
     const held = this.entries.peek(key);
     if (held !== undefined) {
-      change(held);
+      const next = change(held);
+      this.entries.set(key, next);
+      this.index(next, key);
     }
   }
 

@@ -91,7 +91,7 @@ export class CredentialVault {
       !credential.lastReadAt ||
       Date.now() - credential.lastReadAt.getTime() > LAST_READ_RESOLUTION_SECONDS * 1_000
     ) {
-      await this.credentials.touchLastRead(credential.id, LAST_READ_RESOLUTION_SECONDS);
+      this.credentials.noteRead(credential.id, LAST_READ_RESOLUTION_SECONDS);
     }
     this.audit.recordQuietly({
       action: 'credential.read',

@@ -1,6 +1,6 @@
 import type { PagePosition } from '@keyhouse/common';
 import { CoherentCache, NotificationListener } from '@keyhouse/database';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { CredentialEntity, type CredentialStatus } from './credential.entity';
@@ -52,6 +52,7 @@ export class CredentialRepository {
    * The migration's triggers notify every change but the read and lease columns.
    */
   private readonly cache: CoherentCache<string, CredentialEntity>;
+  private readonly logger = new Logger('CredentialRepository');
 
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
@@ -65,16 +66,19 @@ export class CredentialRepository {
   }
 
   /**
-   * The same, from memory when the process is sure it is current (see CoherentCache); the
-   * answer is a copy, so a caller cannot change what the next reader gets.
+   * The same, from memory when the process is sure it is current (see CoherentCache). The
+   * row is frozen: every reader shares it, and none may change what the next one gets.
    */
-  async findForTeamToRead(team: string, id: string): Promise<CredentialEntity | null> {
-    const held = await this.cache.get(id, () => this.credentials.findOne({ where: { id } }));
-    return held?.team === team ? Object.assign(new CredentialEntity(), held) : null;
+  async findForTeamToRead(team: string, id: string): Promise<Readonly<CredentialEntity> | null> {
+    const held = await this.cache.get(id, async () => {
+      const row = await this.credentials.findOne({ where: { id } });
+      return row && Object.freeze(row);
+    });
+    return held?.team === team ? held : null;
   }
 
   /** After this process changed the row (a refresh it just ran): the table, not memory. */
-  refetchForTeamToRead(team: string, id: string): Promise<CredentialEntity | null> {
+  refetchForTeamToRead(team: string, id: string): Promise<Readonly<CredentialEntity> | null> {
     this.forgetHeld([id]);
     return this.findForTeamToRead(team, id);
   }
@@ -247,8 +251,21 @@ export class CredentialRepository {
     return query.getMany();
   }
 
-  /** Throttled: one write per credential per `minimumGapSeconds`, so reads stay cheap. */
-  async touchLastRead(id: string, minimumGapSeconds: number): Promise<void> {
+  /**
+   * Records a read: one write per credential per `minimumGapSeconds`, and not awaited (it
+   * is bookkeeping for the keep-alive policy; a read must not wait on a pool busy with
+   * other writes). The held row learns it at once, since the trigger does not notify
+   * last_read_at: else every read after the gap would try the touch again.
+   */
+  noteRead(id: string, minimumGapSeconds: number): void {
+    const now = new Date();
+    this.cache.amend(id, (held) => Object.freeze({ ...held, lastReadAt: now }));
+    this.touchLastRead(id, minimumGapSeconds).catch((error: unknown) => {
+      this.logger.warn({ err: error, credentialId: id.slice(0, 8) }, 'could not record a read');
+    });
+  }
+
+  private async touchLastRead(id: string, minimumGapSeconds: number): Promise<void> {
     await this.credentials
       .createQueryBuilder()
       .update()
@@ -258,12 +275,6 @@ export class CredentialRepository {
         gap: minimumGapSeconds,
       })
       .execute();
-    // The trigger does not notify last_read_at: the held row learns it here, or every read
-    // after the gap would try the touch again.
-    const now = new Date();
-    this.cache.amend(id, (held) => {
-      held.lastReadAt = now;
-    });
   }
 
   /** How many live credentials each vault key wraps. */
