@@ -91,7 +91,8 @@ export class NotificationListener implements OnApplicationShutdown {
 
   private async listen(): Promise<void> {
     const url = this.config.database.listenUrl ?? this.config.database.url;
-    if (this.stopping || !url) {
+    // Already connected or connecting (a subscription started it before the retry timer).
+    if (this.stopping || !url || this.client) {
       return;
     }
     const client = new Client({
