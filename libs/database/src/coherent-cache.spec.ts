@@ -24,9 +24,9 @@ function setUp(payloadOf?: (row: Row) => string) {
     payloadOf,
   });
   let loads = 0;
-  const load = (value: number) => async () => {
+  const load = (value: number) => () => {
     loads++;
-    return { id: 'a', value };
+    return Promise.resolve({ id: 'a', value });
   };
   return { listener, cache, load, loads: () => loads };
 }
@@ -73,20 +73,20 @@ describe('CoherentCache', () => {
 
   it('finds entries by payload when keyed otherwise, and forgets evicted ones', async () => {
     const { listener, cache } = setUp((row) => row.id);
-    await cache.get('hash-1', async () => ({ id: 'client-1', value: 1 }));
-    await cache.get('hash-2', async () => ({ id: 'client-2', value: 2 }));
+    await cache.get('hash-1', () => Promise.resolve({ id: 'client-1', value: 1 }));
+    await cache.get('hash-2', () => Promise.resolve({ id: 'client-2', value: 2 }));
     listener.subscriber!.notify('client-1');
     expect(cache.size).toBe(1);
     // max 2: a third entry evicts the least recently used, and its index entry with it.
-    await cache.get('hash-3', async () => ({ id: 'client-3', value: 3 }));
-    await cache.get('hash-4', async () => ({ id: 'client-4', value: 4 }));
+    await cache.get('hash-3', () => Promise.resolve({ id: 'client-3', value: 3 }));
+    await cache.get('hash-4', () => Promise.resolve({ id: 'client-4', value: 4 }));
     listener.subscriber!.notify('client-2');
     expect(cache.size).toBe(2);
   });
 
   it('does not hold a missing row', async () => {
     const { cache } = setUp();
-    expect(await cache.get('a', async () => null)).toBeNull();
+    expect(await cache.get('a', () => Promise.resolve(null))).toBeNull();
     expect(cache.size).toBe(0);
   });
 });
