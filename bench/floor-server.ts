@@ -1,8 +1,9 @@
-// The floor for the token-read benchmark, run as its own process (like the gateway) so it
-// does not share an event loop with the load generator. Two routes on bare Fastify:
-//   GET /bare/:id  a small JSON object shaped like a token answer, no I/O;
-//   GET /pg/:id    the same answer read with one primary-key query through a pg Pool
-//                  (as many connections as the gateway's pool), from floor_tokens.
+// The floors for the token-read benchmark, run as their own process (like the gateway) so
+// they do not share an event loop with the load generator. Routes on bare Fastify:
+//   GET  /bare/:id  the body in FLOOR_GET_BODY (JSON shaped and sized like a token answer);
+//   POST /bare      parses a JSON body and answers FLOOR_POST_BODY (sized like a mint answer);
+//   GET  /pg/:id    a token answer read with one primary-key query through a pg Pool (as many
+//                   connections as the gateway's pool), from floor_tokens.
 // Prints "listening <port>" once it accepts requests.
 import fastify from 'fastify';
 import { Pool } from 'pg';
@@ -12,19 +13,26 @@ interface TokenRow {
   expires_at: Date;
 }
 
+function bodyOf(variable: string): unknown {
+  const value = process.env[variable];
+  return value ? JSON.parse(value) : { accessToken: 'x'.repeat(64), expiresAt: null };
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const pool = databaseUrl
     ? new Pool({ connectionString: databaseUrl, max: Number(process.env.POOL_SIZE ?? 10) })
     : undefined;
-  const answer = {
-    accessToken: 'x'.repeat(64),
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-  };
+  const getAnswer = bodyOf('FLOOR_GET_BODY');
+  const postAnswer = bodyOf('FLOOR_POST_BODY');
   const app = fastify({ logger: false });
   app.get<{ Params: { id: string } }>('/bare/:id', (_request, reply) => {
     void reply.header('cache-control', 'no-store');
-    return answer;
+    return getAnswer;
+  });
+  app.post('/bare', (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    return postAnswer;
   });
   app.get<{ Params: { id: string } }>('/pg/:id', async (request, reply) => {
     if (!pool) {

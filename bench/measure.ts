@@ -63,7 +63,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const cells = (row: BenchRow): string[] => [
     row.benchmark,
     row.variant,
-    Math.round(row.opsPerSecond).toLocaleString('en-US'),
+    Number.isFinite(row.opsPerSecond) ? Math.round(row.opsPerSecond).toLocaleString('en-US') : '',
     ...(latency ? [formatMs(row.p50Ms), formatMs(row.p99Ms)] : []),
     row.note ?? '',
   ];

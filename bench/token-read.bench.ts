@@ -1,9 +1,13 @@
 // The hot path: GET /v1/credentials/{id}/token on a real gateway process, under autocannon
-// on loopback, beside two floors in the same run and on the same database: a bare Fastify
-// route returning a small JSON object, and the same route doing one raw `pg` primary-key
-// query. Floors and gateway each run as their own process; the load generator is this one.
+// on loopback at 64 connections, beside its floor in the same run: a bare Fastify route
+// answering a body of the same shape and size (and, for scale, the same route doing one raw
+// `pg` primary-key query). Then the Stream Chat mint (POST /v1/stream-chat/tokens: sign,
+// store, answer) beside a bare Fastify POST answering a body the size of a mint's. Each row
+// says its ratio to its floor and the target; the last row is the gateway's peak RSS.
+// Floors and gateway each run as their own process; the load generator is this one.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { FakeMesh } from '../libs/sandbox/src/index';
@@ -11,6 +15,7 @@ import type { AppProcess } from '../test/support/app-process';
 import {
   appEnvironment,
   type BenchDatabase,
+  callApi,
   cleanupOnInterrupt,
   createApiClient,
   cpuTimeMs,
@@ -25,12 +30,19 @@ import {
 } from './harness';
 import type { BenchRow } from './measure';
 
-const BENCHMARK = 'token read (HTTP, 10 connections)';
-const CONNECTIONS = 10;
-const WARM_UP_SECONDS = 1;
+const CONNECTIONS = 64;
+const BENCHMARK = `token read (HTTP, ${CONNECTIONS} connections)`;
+const WARM_UP_SECONDS = 2;
 const DURATION_SECONDS = 5;
 /** Stored credentials read round-robin (and as many rows in the floor's table). */
 const CREDENTIALS = 8;
+/** Users minted for round-robin, so concurrent mints rarely wait on one row's lock. */
+const MINT_USERS = 256;
+/** Share of the floor's requests/s: the target, and the goal beyond it. */
+const TARGET_RATIO = 0.4;
+const GOAL_RATIO = 0.5;
+const P99_TARGET_MS = 20;
+const RSS_TARGET_MB = 250;
 
 export async function tokenReadBenchmark(): Promise<BenchRow[]> {
   const database = await startBenchDatabase();
@@ -41,50 +53,103 @@ export async function tokenReadBenchmark(): Promise<BenchRow[]> {
     await mesh.start();
     const rows: BenchRow[] = [];
 
-    const floorIds = await createFloorTable(database.url);
-    floor = await startFloorServer(database.url);
-    const bare = await load(
-      floor.baseUrl,
-      floorIds.map((id) => `/bare/${id}`),
-      {},
-      { pid: floor.pid, database },
-    );
-    rows.push(row('floor: bare Fastify route, static JSON', bare));
-    const pg = await load(
-      floor.baseUrl,
-      floorIds.map((id) => `/pg/${id}`),
-      {},
-      { pid: floor.pid, database },
-    );
-    rows.push(row('floor: bare Fastify route + one raw pg primary-key query', pg));
-    await floor.stop();
-    floor = undefined;
-
     const adminKey = `bench-admin-${randomBytes(24).toString('base64url')}`;
     gateway = await startApp('gateway', {
       ...appEnvironment(database.url, newVaultKey(), mesh),
       BOOTSTRAP_ADMIN_KEY: adminKey,
       // The read path alone: no scheduler ticking in the same process.
       REFRESH_ENABLED: 'false',
+      STREAM_CHAT_API_KEY: 'bench-chat',
+      STREAM_CHAT_API_SECRET: `bench-chat-secret-${randomBytes(16).toString('hex')}`,
     });
     const apiKey = await createApiClient(gateway, adminKey);
     // Default lifetime (1 h): far outside the refresh lead, so no read refreshes first.
     const ids = await storeMeshCredentials(gateway, apiKey, mesh, CREDENTIALS, { prefix: 'read' });
+    // The floors answer bodies of exactly the size the gateway's answers have.
+    const tokenBody = await callApi(
+      gateway.baseUrl,
+      apiKey,
+      'GET',
+      `/v1/credentials/${ids[0]}/token`,
+    );
+    const mintBody = await callApi(gateway.baseUrl, apiKey, 'POST', '/v1/stream-chat/tokens', {
+      userId: 'bench-sample',
+    });
+
+    const floorIds = await createFloorTable(database.url);
+    floor = await startFloorServer(database.url, {
+      FLOOR_GET_BODY: JSON.stringify(sameSize(tokenBody)),
+      FLOOR_POST_BODY: JSON.stringify(sameSize(mintBody)),
+    });
+    const bare = await load(
+      floor.baseUrl,
+      floorIds.map((id) => ({ path: `/bare/${id}` })),
+      {},
+      { pid: floor.pid, database },
+    );
+    rows.push(row(`floor: bare Fastify GET, ${JSON.stringify(tokenBody).length}-byte JSON`, bare));
+    const pg = await load(
+      floor.baseUrl,
+      floorIds.map((id) => ({ path: `/pg/${id}` })),
+      {},
+      { pid: floor.pid, database },
+    );
+    rows.push(row('floor: bare Fastify GET + one raw pg primary-key query', pg));
+    const barePost = await load(
+      floor.baseUrl,
+      mintRequests('/bare'),
+      { 'content-type': 'application/json' },
+      { pid: floor.pid, database },
+    );
+    rows.push(
+      row(`floor: bare Fastify POST, ${JSON.stringify(mintBody).length}-byte JSON`, barePost),
+    );
+    await floor.stop();
+    floor = undefined;
+
+    const auditedBefore = await auditedReads(database.url);
     const keyhouse = await load(
       gateway.baseUrl,
-      ids.map((id) => `/v1/credentials/${id}/token`),
+      ids.map((id) => ({ path: `/v1/credentials/${id}/token` })),
       { authorization: `Bearer ${apiKey}` },
       { pid: gateway.pid, database },
     );
+    // Every read is audited; a figure bought by dropping audit events would not count.
+    const audited = (await settledAuditedReads(database.url)) - auditedBefore;
     if (mesh.refreshCount > 0) {
       throw new Error('a token read refreshed upstream: the measurement is not the read path');
     }
-    rows.push(
-      row(
-        `Keyhouse GET /v1/credentials/{id}/token (${CREDENTIALS} credentials round-robin)`,
-        keyhouse,
-      ),
+    const readRow = row(
+      `Keyhouse GET /v1/credentials/{id}/token (${CREDENTIALS} credentials round-robin)`,
+      keyhouse,
+      { floor: bare, name: 'bare GET' },
     );
+    rows.push({
+      ...readRow,
+      note: `${readRow.note}; audit events written for ${((audited / keyhouse.served) * 100).toFixed(1)}% of reads (warm-up included)`,
+    });
+    const mint = await load(
+      gateway.baseUrl,
+      mintRequests('/v1/stream-chat/tokens'),
+      { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      { pid: gateway.pid, database },
+    );
+    rows.push(
+      row(`Keyhouse POST /v1/stream-chat/tokens (${MINT_USERS} users round-robin)`, mint, {
+        floor: barePost,
+        name: 'bare POST',
+      }),
+    );
+    const peakMb = peakRssMb(gateway.pid);
+    rows.push({
+      benchmark: BENCHMARK,
+      variant: 'Keyhouse gateway peak RSS over the run',
+      opsPerSecond: Number.NaN,
+      note:
+        peakMb === undefined
+          ? 'peak RSS unavailable (no /proc)'
+          : `${peakMb.toFixed(0)} MB (target < ${RSS_TARGET_MB} MB: ${peakMb < RSS_TARGET_MB ? 'met' : 'NOT met'})`,
+    });
     return rows;
   } finally {
     await floor?.stop();
@@ -94,8 +159,48 @@ export async function tokenReadBenchmark(): Promise<BenchRow[]> {
   }
 }
 
+/** The same JSON with every string replaced by as many "x": same shape, same byte count. */
+function sameSize(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return 'x'.repeat(Buffer.byteLength(value));
+  }
+  if (Array.isArray(value)) {
+    return value.map(sameSize);
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, sameSize(item)]));
+  }
+  return value;
+}
+
+function mintRequests(path: string): Request[] {
+  return Array.from({ length: MINT_USERS }, (_, index) => ({
+    method: 'POST' as const,
+    path,
+    body: JSON.stringify({ userId: `bench-user-${index}` }),
+  }));
+}
+
+/** The process's high-water resident set (VmHWM), in MB; undefined where there is no /proc. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Request {
+  readonly method?: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: string;
+}
+
 interface LoadResult {
   readonly requestsPerSecond: number;
+  /** 2xx answers, warm-up included. */
+  readonly served: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   /** Server process CPU per request, and its share of one core. */
@@ -105,7 +210,11 @@ interface LoadResult {
   readonly transactionsPerRequest: number;
 }
 
-function row(variant: string, result: LoadResult): BenchRow {
+function row(
+  variant: string,
+  result: LoadResult,
+  against?: { floor: LoadResult; name: string },
+): BenchRow {
   const cpu =
     result.cpuMsPerRequest === undefined || result.coreShare === undefined
       ? ''
@@ -116,21 +225,32 @@ function row(variant: string, result: LoadResult): BenchRow {
     opsPerSecond: result.requestsPerSecond,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
-    note: `requests/s; ${cpu}~${result.transactionsPerRequest.toFixed(1)} DB transactions/req`,
+    note: `requests/s; ${cpu}~${result.transactionsPerRequest.toFixed(1)} DB transactions/req${against ? `; ${verdict(result, against)}` : ''}`,
   };
+}
+
+/** The figure against its floor, and against the targets. */
+function verdict(result: LoadResult, against: { floor: LoadResult; name: string }): string {
+  const ratio = result.requestsPerSecond / against.floor.requestsPerSecond;
+  const met = ratio >= GOAL_RATIO ? 'goal met' : ratio >= TARGET_RATIO ? 'target met' : 'NOT met';
+  const p99 = result.p99Ms < P99_TARGET_MS ? 'met' : 'NOT met';
+  return (
+    `${(ratio * 100).toFixed(1)}% of the ${against.name} floor's ${Math.round(against.floor.requestsPerSecond)}/s ` +
+    `(target ${TARGET_RATIO * 100}%, goal ${GOAL_RATIO * 100}%: ${met}); p99 target < ${P99_TARGET_MS} ms: ${p99}`
+  );
 }
 
 /** A short warm-up, then the measured run; every answer must be a 2xx. */
 async function load(
   baseUrl: string,
-  paths: readonly string[],
+  requests: readonly Request[],
   headers: Record<string, string>,
   server: { pid: number; database: BenchDatabase },
 ): Promise<LoadResult> {
-  await cannon(baseUrl, paths, headers, WARM_UP_SECONDS);
+  const warmUp = await cannon(baseUrl, requests, headers, WARM_UP_SECONDS);
   const transactionsBefore = await transactionCount(server.database.url);
   const cpuBefore = cpuTimeMs(server.pid);
-  const { result, latencies } = await cannon(baseUrl, paths, headers, DURATION_SECONDS);
+  const { result, latencies } = await cannon(baseUrl, requests, headers, DURATION_SECONDS);
   const cpuAfter = cpuTimeMs(server.pid);
   const transactionsAfter = await transactionCount(server.database.url);
   const ok = result['2xx'];
@@ -139,6 +259,7 @@ async function load(
     cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   return {
     requestsPerSecond: ok / result.duration,
+    served: ok + warmUp.result['2xx'],
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     cpuMsPerRequest: cpuMs === undefined ? undefined : cpuMs / ok,
@@ -151,7 +272,7 @@ async function load(
 /** One autocannon run; latencies are kept per response at sub-millisecond resolution. */
 function cannon(
   baseUrl: string,
-  paths: readonly string[],
+  requests: readonly Request[],
   headers: Record<string, string>,
   seconds: number,
 ): Promise<{ result: autocannon.Result; latencies: number[] }> {
@@ -164,7 +285,7 @@ function cannon(
         duration: seconds,
         headers,
         // Each connection walks the list in turn: the ids are read round-robin.
-        requests: paths.map((path) => ({ method: 'GET' as const, path })),
+        requests: requests.map((request) => ({ method: 'GET' as const, ...request })),
       },
       (error: unknown, result: autocannon.Result) => {
         if (error) {
@@ -178,7 +299,7 @@ function cannon(
         if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
           reject(
             new Error(
-              `${baseUrl}${paths[0]}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+              `${baseUrl}${requests[0]?.path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
             ),
           );
           return;
@@ -214,6 +335,30 @@ async function transactionCount(url: string): Promise<number> {
   });
 }
 
+/** The same once quiet writes still in flight have landed (or failed): stable for 1 s. */
+async function settledAuditedReads(url: string): Promise<number> {
+  let last = await auditedReads(url);
+  for (let round = 0; round < 15; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = await auditedReads(url);
+    if (now === last) {
+      return now;
+    }
+    last = now;
+  }
+  return last;
+}
+
+/** credential.read events in the audit trail so far. */
+async function auditedReads(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM audit_events WHERE action = 'credential.read'`,
+    );
+    return rows[0]?.count ?? 0;
+  });
+}
+
 /** The floor's table: a handful of token-sized rows keyed by uuid, like credentials. */
 async function createFloorTable(url: string): Promise<string[]> {
   const ids = Array.from({ length: CREDENTIALS }, () => randomUUID());
@@ -238,13 +383,21 @@ interface FloorServer {
   stop(): Promise<void>;
 }
 
-async function startFloorServer(databaseUrl: string): Promise<FloorServer> {
+async function startFloorServer(
+  databaseUrl: string,
+  bodies: { FLOOR_GET_BODY: string; FLOOR_POST_BODY: string },
+): Promise<FloorServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['-r', '@swc-node/register', join(__dirname, 'floor-server.ts')],
     {
       cwd: join(__dirname, '..'),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: databaseUrl,
+        ...bodies,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

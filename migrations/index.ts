@@ -7,6 +7,7 @@ import { CreateRefreshInstances1795248418976 } from './1795248418976-CreateRefre
 import { AddCredentialInterimToken1796283108855 } from './1796283108855-AddCredentialInterimToken';
 import { CreateEventsAndWebhooks1796284068751 } from './1796284068751-CreateEventsAndWebhooks';
 import { CreateIntegrations1796286230863 } from './1796286230863-CreateIntegrations';
+import { NotifyCachedRowChanges1796290000000 } from './1796290000000-NotifyCachedRowChanges';
 
 export const migrations = [
   CreateApiClients1795247107299,
@@ -16,4 +17,5 @@ export const migrations = [
   AddCredentialInterimToken1796283108855,
   CreateEventsAndWebhooks1796284068751,
   CreateIntegrations1796286230863,
+  NotifyCachedRowChanges1796290000000,
 ];

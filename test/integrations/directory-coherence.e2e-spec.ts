@@ -66,7 +66,7 @@ describe('Integration directory coherence', () => {
       database.url,
       // This database's listeners only: other suites share the server.
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE application_name = 'keyhouse-integrations-listener' AND datname = current_database()`,
+        WHERE application_name = 'keyhouse-listener' AND datname = current_database()`,
     );
     expect(
       (await writer.admin.patch(`/admin/integrations/${id}`, { secrets: { apiSecret: SECRET_B } }))
@@ -80,7 +80,7 @@ describe('Integration directory coherence', () => {
           await queryDatabase<{ count: number }>(
             database.url,
             `SELECT count(*)::int AS count FROM pg_stat_activity
-              WHERE application_name = 'keyhouse-integrations-listener'
+              WHERE application_name = 'keyhouse-listener'
                 AND datname = current_database()`,
           )
         )[0].count === 2,

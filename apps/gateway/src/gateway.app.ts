@@ -11,11 +11,11 @@ import {
   MetricsRegistry,
   PinoNestLogger,
   registerHttpMetrics,
+  registerRequestLogging,
 } from '@keyhouse/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { GatewayModule } from './gateway.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
@@ -52,16 +52,17 @@ export async function createGatewayApp(
       bodyParser: false,
     },
   );
-  app.useLogger(app.get(NestPinoLogger));
 
   const fastify = app.getHttpAdapter().getInstance();
+  // First: every later hook, guard and handler runs inside the request's log context.
+  registerRequestLogging(fastify, rootLogger);
   // Fastify parses text/plain into a string by default; refuse it like any non-JSON body.
   fastify.removeContentTypeParser('text/plain');
   hardenHttp(fastify, hardening);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  await registerHttpMetrics(fastify, app.get(MetricsRegistry));
+  registerHttpMetrics(fastify, app.get(MetricsRegistry));
   setUpOpenApi(app);
   await app.init();
   return app;

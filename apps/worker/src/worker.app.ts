@@ -5,10 +5,10 @@ import {
   MetricsRegistry,
   PinoNestLogger,
   registerHttpMetrics,
+  registerRequestLogging,
 } from '@keyhouse/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { WorkerModule } from './worker.module';
 
@@ -32,8 +32,9 @@ export async function createWorkerApp(
     adapter,
     { logger: new PinoNestLogger(rootLogger), abortOnError: false, bodyParser: false },
   );
-  app.useLogger(app.get(NestPinoLogger));
-  await registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify, rootLogger);
+  registerHttpMetrics(fastify, app.get(MetricsRegistry));
   await app.init();
   return app;
 }

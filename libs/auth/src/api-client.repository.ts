@@ -1,4 +1,5 @@
 import type { PagePosition } from '@keyhouse/common';
+import { CoherentCache, NotificationListener } from '@keyhouse/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
@@ -15,19 +16,39 @@ export interface NewApiClient {
   readonly keyHash: Buffer;
 }
 
+/** The channel the `api_clients` triggers notify (see the NotifyCachedRowChanges migration). */
+export const API_CLIENTS_CHANNEL = 'keyhouse_api_clients';
+const CACHED_CLIENTS = 5_000;
+
 /**
  * The only code that touches `api_clients`. Deleted clients are invisible to every method
  * here except the audit trail's joins; lookups by key go through the hash alone.
  */
 @Injectable()
 export class ApiClientRepository {
+  /**
+   * Active clients by key hash (unknown keys are not held), trusted only while the listener
+   * is current; the triggers notify every change but last use, so a deleted or rotated key
+   * stops everywhere as soon as its notification arrives, and here at once.
+   */
+  private readonly byKeyHash: CoherentCache<string, ApiClientEntity>;
+
   constructor(
     @InjectRepository(ApiClientEntity) private readonly clients: Repository<ApiClientEntity>,
-  ) {}
+    listener: NotificationListener,
+  ) {
+    this.byKeyHash = new CoherentCache(listener, {
+      max: CACHED_CLIENTS,
+      channel: API_CLIENTS_CHANNEL,
+      payloadOf: (client) => client.id,
+    });
+  }
 
-  /** The hot path of every request; one indexed lookup (a cache can sit in front of it later). */
+  /** The hot path of every request: from memory, else one indexed lookup. */
   findActiveByKeyHash(keyHash: Buffer): Promise<ApiClientEntity | null> {
-    return this.clients.findOne({ where: { keyHash, deletedAt: IsNull() } });
+    return this.byKeyHash.get(keyHash.toString('base64'), () =>
+      this.clients.findOne({ where: { keyHash, deletedAt: IsNull() } }),
+    );
   }
 
   findActiveById(id: string): Promise<ApiClientEntity | null> {
@@ -66,6 +87,7 @@ export class ApiClientRepository {
       .set({ keyHash, keyPrefix })
       .where('id = :id AND deleted_at IS NULL', { id })
       .execute();
+    this.byKeyHash.invalidate(id);
     return (result.affected ?? 0) > 0;
   }
 
@@ -77,6 +99,7 @@ export class ApiClientRepository {
       .set({ keyHash: null, deletedAt: () => 'now()' })
       .where('id = :id AND deleted_at IS NULL', { id })
       .execute();
+    this.byKeyHash.invalidate(id);
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type ApiKeyKind = 'live' | 'dev';
 
@@ -10,10 +10,10 @@ export function generateApiKey(kind: ApiKeyKind): string {
 /**
  * SHA-256 is the right hash here: keys carry 256 bits of entropy, so there is nothing to
  * brute-force, and a slow hash would tax every request. Operator-supplied bootstrap keys
- * must be 32+ characters for the same reason.
+ * must be 32+ characters for the same reason. One-shot `hash()`: no Hash object per request.
  */
 export function hashApiKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return hash('sha256', key, 'buffer');
 }
 
 export function hashesMatch(stored: Buffer, presented: Buffer): boolean {

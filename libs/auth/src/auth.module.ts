@@ -1,6 +1,6 @@
 import { AuditModule } from '@keyhouse/audit';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminClientsController } from './admin/admin-clients.controller';
 import { ApiClientEntity } from './api-client.entity';
@@ -10,7 +10,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { KnownProviders, PROVIDER_NAMES } from './known-providers';
 import { RateLimitsService } from './rate-limit/rate-limits.service';
-import { RecordKeyUseInterceptor } from './record-key-use.interceptor';
+import { RecordKeyUse } from './record-key-use.hook';
 
 /** The gateway's own callers: API clients, their keys, the global guard, /admin/clients. */
 @Module({})
@@ -28,7 +28,7 @@ export class AuthModule {
         RateLimitsService,
         { provide: PROVIDER_NAMES, useValue: providerNames },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_INTERCEPTOR, useClass: RecordKeyUseInterceptor },
+        RecordKeyUse,
       ],
       exports: [ApiClientsService, BootstrapAdminService],
     };

@@ -91,6 +91,13 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @emptyToUndefined()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_LISTEN_URL must be a postgres:// connection string',
+  })
+  DATABASE_LISTEN_URL?: string;
+
+  @IsOptional()
+  @emptyToUndefined()
   @IsString()
   @MinLength(1)
   DATA_DIR?: string;

@@ -48,6 +48,8 @@ export abstract class KeyhouseConfig {
   abstract readonly database: {
     /** Unset means "start an embedded Postgres under dataDir". */
     readonly url?: Secret;
+    /** Where the LISTEN connection goes, if not `url` (a pooler cannot hold a LISTEN). */
+    readonly listenUrl?: Secret;
     readonly dataDir: string;
     readonly poolSize: number;
     /** Longest a statement may run; also bounds a query whose connection stalled. */

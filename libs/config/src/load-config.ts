@@ -94,6 +94,7 @@ function buildConfig(
     },
     database: {
       url: secretOf(variables.DATABASE_URL),
+      listenUrl: secretOf(variables.DATABASE_LISTEN_URL),
       dataDir: resolve(variables.DATA_DIR ?? './.data'),
       poolSize: 10,
       statementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS ?? 5_000,

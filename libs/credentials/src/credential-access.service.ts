@@ -9,7 +9,6 @@ import {
 } from '@keyhouse/common';
 import {
   type AccessToken,
-  AccessTokenReader,
   type CredentialEntity,
   CredentialRepository,
   CredentialRevocation,
@@ -18,6 +17,7 @@ import {
   presentCredential,
   type RevokedCredential,
   type TeamCredentialFilters,
+  TokenRead,
   UPSTREAM_REVOKER,
   type UpstreamRevoker,
 } from '@keyhouse/vault';
@@ -35,7 +35,7 @@ export class CredentialAccess {
   constructor(
     private readonly credentials: CredentialRepository,
     private readonly vault: CredentialVault,
-    private readonly reader: AccessTokenReader,
+    private readonly tokenRead: TokenRead,
     private readonly revocation: CredentialRevocation,
     private readonly audit: AuditService,
     @Optional() @Inject(UPSTREAM_REVOKER) private readonly upstream?: UpstreamRevoker,
@@ -62,8 +62,12 @@ export class CredentialAccess {
   }
 
   async readToken(caller: Caller, id: string): Promise<AccessToken> {
-    const credential = await this.requireOwn(caller, id);
-    const token = await this.reader.read(credential, clientActor(caller));
+    const { credential, token } = await this.tokenRead.read(
+      caller.team,
+      id,
+      clientActor(caller),
+      (loaded) => assertMayUse(caller, loaded),
+    );
     // Development keys: at most an hour, whoever obtained the token (see development-cap.ts).
     assertReadableByDevelopmentKey(caller, credential.provider, token.expiresAt);
     return token;
@@ -124,13 +128,17 @@ export class CredentialAccess {
 
   private async requireOwn(caller: Caller, id: string): Promise<CredentialEntity> {
     const credential = await this.vault.requireForTeam(caller.team, id);
-    if (!mayUseProvider(caller, credential.provider)) {
-      throw new AuthError(
-        AuthErrorCode.ProviderNotAllowed,
-        `This API key may not use ${credential.provider}`,
-      );
-    }
+    assertMayUse(caller, credential);
     return credential;
+  }
+}
+
+function assertMayUse(caller: Caller, credential: CredentialEntity): void {
+  if (!mayUseProvider(caller, credential.provider)) {
+    throw new AuthError(
+      AuthErrorCode.ProviderNotAllowed,
+      `This API key may not use ${credential.provider}`,
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { DatabaseLock, withAdvisoryLock } from './advisory-lock';
 import { withoutTimeouts } from './bounded-client';
 import { baseDataSourceOptions } from './data-source-options';
+import { NotificationListener } from './notification-listener';
 
 /**
  * TypeORM over the configured database. The data source is handed out only after the
@@ -16,6 +17,10 @@ export class DatabaseModule {
   static forRoot(applicationName: string): DynamicModule {
     return {
       module: DatabaseModule,
+      // The one LISTEN connection, for every lib that keeps rows in memory.
+      global: true,
+      providers: [NotificationListener],
+      exports: [NotificationListener],
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [KeyhouseConfig],

@@ -8,3 +8,9 @@ export {
   startEmbeddedPostgres,
 } from './embedded-postgres';
 export { resolveDatabase, type ResolvedDatabase } from './resolve-database';
+export { CoherentCache, type CoherentCacheOptions } from './coherent-cache';
+export {
+  LISTENER_APPLICATION_NAME,
+  NotificationListener,
+  type NotificationSubscriber,
+} from './notification-listener';

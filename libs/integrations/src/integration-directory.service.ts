@@ -1,4 +1,5 @@
 import { KeyhouseConfig } from '@keyhouse/config';
+import { NotificationListener } from '@keyhouse/database';
 import {
   Inject,
   Injectable,
@@ -6,15 +7,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Client } from 'pg';
 import { ALL_TEAMS, type IntegrationEntity } from './integration.entity';
 import { INTEGRATIONS_CHANNEL, IntegrationRepository } from './integration.repository';
 import { environmentIntegration, environmentIntegrationId, Integration } from './integration';
 import { INTEGRATION_DEFINITIONS, type IntegrationDefinition } from './integration-definition';
 import { IntegrationSealing } from './integration-sealing';
-
-/** Wait before listening again after the listening connection dropped. */
-const RELISTEN_DELAY_MS = 1_000;
 
 /**
  * Every integration in force, in memory (secrets decrypted only here, never logged), kept
@@ -26,9 +23,7 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('Integrations');
   private stored = new Map<string, Integration>();
   private readonly environment = new Map<string, Integration>();
-  private listener?: Client;
   private timer?: NodeJS.Timeout;
-  private relistenTimer?: NodeJS.Timeout;
   private reloading?: Promise<void>;
   private reloadAgain = false;
   private stopping = false;
@@ -37,6 +32,7 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
     private readonly config: KeyhouseConfig,
     private readonly repository: IntegrationRepository,
     private readonly sealing: IntegrationSealing,
+    private readonly listener: NotificationListener,
     @Inject(INTEGRATION_DEFINITIONS) private readonly definitions: readonly IntegrationDefinition[],
   ) {}
 
@@ -54,7 +50,11 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
     // The first read must succeed: a process that cannot open its integrations (a vault key
     // missing from VAULT_KEYS) stops at start rather than serve without them.
     this.stored = await this.readAll();
-    await this.listen();
+    // A notification re-reads everything; so does listening again after a gap.
+    await this.listener.subscribe(INTEGRATIONS_CHANNEL, {
+      notify: () => void this.reload(),
+      resync: () => void this.reload(),
+    });
     this.timer = setInterval(() => void this.reload(), this.config.integrations.reloadIntervalMs);
     this.timer.unref();
   }
@@ -62,8 +62,6 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    clearTimeout(this.relistenTimer);
-    await this.listener?.end().catch(() => undefined);
     await this.reloading;
   }
 
@@ -155,57 +153,6 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
     );
     versions.set(integration, row.version);
     return integration;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopping || !this.config.database.url) {
-      return;
-    }
-    const client = new Client({
-      connectionString: this.config.database.url.reveal(),
-      application_name: 'keyhouse-integrations-listener',
-      connectionTimeoutMillis: this.config.database.connectTimeoutMs,
-      keepAlive: true,
-    });
-    client.on('notification', () => void this.reload());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'integrations listener lost its connection');
-    });
-    client.on('end', () => {
-      if (this.listener === client && !this.stopping) {
-        this.listener = undefined;
-        this.scheduleRelisten();
-      }
-    });
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${INTEGRATIONS_CHANNEL}`);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'integrations listener could not connect; retrying');
-      this.listener = undefined;
-      await client.end().catch(() => undefined);
-      if (!this.stopping) {
-        this.scheduleRelisten();
-      }
-    }
-  }
-
-  private scheduleRelisten(): void {
-    clearTimeout(this.relistenTimer);
-    this.relistenTimer = setTimeout(() => void this.relisten(), RELISTEN_DELAY_MS);
-    this.relistenTimer.unref();
-  }
-
-  /** After a gap in listening, changes may have been missed: read everything again. */
-  private async relisten(): Promise<void> {
-    if (this.stopping) {
-      return;
-    }
-    await this.listen();
-    if (this.listener) {
-      await this.reload();
-    }
   }
 }
 

@@ -6,3 +6,4 @@ export { registerHttpMetrics } from './metrics/http-metrics';
 export { MetricsRegistry } from './metrics/metrics-registry';
 export { ObservabilityModule } from './observability.module';
 export { PinoNestLogger } from './logging/pino-nest-logger';
+export { registerRequestLogging } from './logging/request-logging';

@@ -1,6 +1,5 @@
 import { clientActor } from '@keyhouse/audit';
 import { type Caller, CurrentCaller, RequireScope, UuidParamPipe } from '@keyhouse/common';
-import { providerErrors } from '@keyhouse/providers';
 import {
   type AdminCredentialView,
   assertUsable,
@@ -15,6 +14,7 @@ import { RefreshHistoryResponse } from './dto/refresh-history.response';
 import { RefreshStatusResponse } from './dto/refresh-status.response';
 import { RefreshHistoryService } from './refresh-history.service';
 import { OnDemandRefreshService } from './on-demand-refresh.service';
+import { assertRefreshServed } from './refresh-outcome';
 import { type RefreshStatusView, RefreshStatusService } from './refresh-status.service';
 
 @ApiTags('admin')
@@ -61,13 +61,7 @@ export class AdminRefreshController {
     assertUsable(credential);
     const run = await this.refresher.refreshNow(credential, clientActor(caller));
     const after = (await this.credentials.findForAdmin(id)) ?? credential;
-    if (run?.outcome === 'retry') {
-      throw providerErrors(credential.provider).unavailable(run.code);
-    }
-    if (run?.outcome === 'handed_back' || run?.outcome === 'answer_lost') {
-      throw providerErrors(credential.provider).unavailable(run.outcome);
-    }
-    assertUsable(after);
+    assertRefreshServed(run, after, 'admin');
     return presentCredentialForAdmin(after);
   }
 }

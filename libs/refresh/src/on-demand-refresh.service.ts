@@ -2,20 +2,19 @@ import type { AuditActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
 import { ProviderRegistry, providerErrors, RefreshPolicy } from '@keyhouse/providers';
 import {
-  type AccessToken,
   type CredentialEntity,
   CredentialLeases,
-  CredentialVault,
+  CredentialRepository,
   type OnDemandRefresher,
+  VaultError,
+  VaultErrorCode,
 } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { LeaseKeeper } from './lease-keeper.service';
 import { RefreshExecutor, type RefreshRun, type RefreshTrigger } from './refresh-executor.service';
+import { assertRefreshServed } from './refresh-outcome';
 
 const WAIT_POLL_MS = 25;
-
-/** Outcomes that leave the stored token as it was: usable only while it has not expired. */
-const UNFINISHED = new Set<RefreshRun['outcome']>(['retry', 'handed_back', 'answer_lost']);
 
 /**
  * Reads that find a token inside its refresh lead refresh it first, through the same lease
@@ -29,7 +28,7 @@ export class OnDemandRefreshService implements OnDemandRefresher {
 
   constructor(
     private readonly config: KeyhouseConfig,
-    private readonly vault: CredentialVault,
+    private readonly credentials: CredentialRepository,
     private readonly leases: CredentialLeases,
     private readonly keeper: LeaseKeeper,
     private readonly executor: RefreshExecutor,
@@ -37,17 +36,18 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     private readonly policy: RefreshPolicy,
   ) {}
 
-  async readFresh(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
+  async prepareRead(credential: CredentialEntity, actor: AuditActor): Promise<CredentialEntity> {
     if (!this.needsRefreshBeforeRead(credential)) {
-      const token = await this.vault.readLoaded(credential, actor);
-      await this.reviveSchedule(credential);
-      return token;
+      return credential;
     }
     const run = await this.refreshOnce(credential, 'read', actor);
-    // The row changed under the lease: read the refreshed one.
-    const current = await this.vault.requireForTeam(credential.team, credential.id);
-    this.failIfUnusable(current, run);
-    return this.vault.readLoaded(current, actor);
+    // The row changed under the lease: open the refreshed one, from the table.
+    const current = await this.credentials.refetchForTeamToRead(credential.team, credential.id);
+    if (!current) {
+      throw new VaultError(VaultErrorCode.CredentialNotFound, 'credential was not found');
+    }
+    assertRefreshServed(run, current, 'read');
+    return current;
   }
 
   /** Refresh now regardless of the lead (operators); waits for a refresh already running. */
@@ -72,9 +72,11 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     const key = `${trigger}:${credential.id}`;
     let running = this.inFlight.get(key);
     if (!running) {
-      running = this.refreshThroughLease(credential, trigger, actor).finally(() =>
-        this.inFlight.delete(key),
-      );
+      running = this.refreshThroughLease(credential, trigger, actor).finally(() => {
+        this.inFlight.delete(key);
+        // This process may have changed the row: its reads go to the table from now on.
+        this.credentials.forgetHeld([credential.id]);
+      });
       this.inFlight.set(key, running);
     }
     return running;
@@ -105,22 +107,8 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     throw providerErrors(credential.provider).unavailable('refresh_busy');
   }
 
-  /** A failed or unrecorded refresh still leaves a valid token usable; an expired one is not. */
-  private failIfUnusable(current: CredentialEntity, run: RefreshRun | undefined): void {
-    if (run === undefined || !UNFINISHED.has(run.outcome)) {
-      return;
-    }
-    const expired =
-      !current.expiresAt ||
-      current.expiresAt <= new Date() ||
-      current.encryptedAccessToken === null;
-    if (expired) {
-      throw providerErrors(current.provider).unavailable('code' in run ? run.code : run.outcome);
-    }
-  }
-
   /** A read-driven credential the scheduler let go idle is scheduled again by this read. */
-  private async reviveSchedule(credential: CredentialEntity): Promise<void> {
+  async afterRead(credential: CredentialEntity): Promise<void> {
     if (credential.refreshAt !== null || credential.status !== 'active') {
       return;
     }

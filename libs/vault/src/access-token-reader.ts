@@ -5,17 +5,23 @@ import { type AccessToken, CredentialVault } from './credential-vault.service';
 
 /** Refreshes a token inside its lead before handing it out; supplied by the refresh engine. */
 export interface OnDemandRefresher {
-  /** `credential` was loaded through a team-scoped query. */
-  readFresh(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken>;
+  /**
+   * The row to open: `credential` itself when it is outside its refresh lead; else the row
+   * as the refresh left it (single flight, through the lease). Throws when what is left
+   * cannot be served. `credential` was loaded through a team-scoped query.
+   */
+  prepareRead(credential: CredentialEntity, actor: AuditActor): Promise<CredentialEntity>;
+  /** After a served read: a read-driven credential the scheduler let go idle is due again. */
+  afterRead(credential: CredentialEntity): Promise<void>;
   /** Refreshes now, through the lease, whatever the lead (a grant that must be exchanged). */
   refreshNow(credential: CredentialEntity, actor: AuditActor): Promise<unknown>;
 }
 export const ON_DEMAND_REFRESHER = Symbol('ON_DEMAND_REFRESHER');
 
 /**
- * The one way routes read a stored access token: through the refresh engine when the app
- * has one (so a token inside its lead is refreshed first, single flight), else straight
- * from the vault.
+ * The one way routes read a stored access token: refreshed first when the app has a
+ * refresh engine and the token is inside its lead, then opened (the data key unwrapped
+ * once, the access token alone) and audited once.
  */
 @Injectable()
 export class AccessTokenReader {
@@ -25,9 +31,12 @@ export class AccessTokenReader {
   ) {}
 
   /** `credential` must come from a team-scoped query (requireForTeam, listLiveForOwner, ...). */
-  read(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
-    return this.refresher
-      ? this.refresher.readFresh(credential, actor)
-      : this.vault.readLoaded(credential, actor);
+  async read(credential: CredentialEntity, actor: AuditActor): Promise<AccessToken> {
+    const current = this.refresher
+      ? await this.refresher.prepareRead(credential, actor)
+      : credential;
+    const token = await this.vault.readLoaded(current, actor);
+    await this.refresher?.afterRead(current);
+    return token;
   }
 }

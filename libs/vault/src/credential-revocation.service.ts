@@ -47,12 +47,12 @@ export class CredentialRevocation {
     return this.revoke(credential.team, { id }, actor);
   }
 
-  private revoke(
+  private async revoke(
     team: string,
     filter: { id?: string; userId?: string },
     actor: AuditActor,
   ): Promise<RevokedCredential[]> {
-    return this.dataSource.transaction(async (manager) => {
+    const revoked = await this.dataSource.transaction(async (manager) => {
       const live = await this.credentials.lockLiveForTeam(manager, team, filter);
       const withSecrets = await Promise.all(
         live.map(async (credential) => this.lastLook(credential)),
@@ -82,6 +82,9 @@ export class CredentialRevocation {
       }
       return withSecrets;
     });
+    // A concurrent read may have held the row again before the commit: drop it once more.
+    this.credentials.forgetHeld(revoked.map(({ credential }) => credential.id));
+    return revoked;
   }
 
   /** The secrets, if they still open; shredding goes ahead either way. */

@@ -80,7 +80,7 @@ export class CredentialVault {
         'this single-use token was handed out when it was minted; mint a new one',
       );
     }
-    const { accessToken } = await this.cipher.openSecrets(credential);
+    const accessToken = await this.cipher.openAccessToken(credential);
     if (accessToken === null) {
       throw new VaultError(
         VaultErrorCode.CredentialNeedsReauth,
@@ -91,7 +91,7 @@ export class CredentialVault {
       !credential.lastReadAt ||
       Date.now() - credential.lastReadAt.getTime() > LAST_READ_RESOLUTION_SECONDS * 1_000
     ) {
-      await this.credentials.touchLastRead(credential.id, LAST_READ_RESOLUTION_SECONDS);
+      this.credentials.noteRead(credential.id, LAST_READ_RESOLUTION_SECONDS);
     }
     this.audit.recordQuietly({
       action: 'credential.read',
@@ -204,7 +204,7 @@ export class CredentialVault {
     credential: CredentialEntity,
   ): Promise<CredentialEntity> {
     await this.credentials.insert(manager, credential);
-    return await manager.getRepository(CredentialEntity).findOneByOrFail({ id: credential.id });
+    return await this.credentials.findInTransaction(manager, credential.id);
   }
 }
 

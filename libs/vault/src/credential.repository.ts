@@ -1,5 +1,6 @@
 import type { PagePosition } from '@keyhouse/common';
-import { Injectable } from '@nestjs/common';
+import { CoherentCache, NotificationListener } from '@keyhouse/database';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { CredentialEntity, type CredentialStatus } from './credential.entity';
@@ -34,6 +35,11 @@ const SHREDDED = {
   leaseExpiresAt: null,
 };
 
+/** The channel the `credentials` triggers notify (see the NotifyCachedRowChanges migration). */
+export const CREDENTIALS_CHANNEL = 'keyhouse_credentials';
+/** Rows held for token reads: ciphertext and wrapped data keys only, a few KiB each. */
+const CACHED_ROWS = 10_000;
+
 /**
  * The only code that touches `credentials`. Every read for a caller is scoped by team (and
  * user where the route has one): another team's id simply matches nothing. Methods meant
@@ -41,12 +47,45 @@ const SHREDDED = {
  */
 @Injectable()
 export class CredentialRepository {
+  /**
+   * Rows as stored (sealed), for the token read only: every other caller reads the table.
+   * The migration's triggers notify every change but the read and lease columns.
+   */
+  private readonly cache: CoherentCache<string, CredentialEntity>;
+  private readonly logger = new Logger('CredentialRepository');
+
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
-  ) {}
+    listener: NotificationListener,
+  ) {
+    this.cache = new CoherentCache(listener, { max: CACHED_ROWS, channel: CREDENTIALS_CHANNEL });
+  }
 
   findForTeam(team: string, id: string): Promise<CredentialEntity | null> {
     return this.credentials.findOne({ where: { id, team } });
+  }
+
+  /**
+   * The same, from memory when the process is sure it is current (see CoherentCache). The
+   * row is frozen: every reader shares it, and none may change what the next one gets.
+   */
+  async findForTeamToRead(team: string, id: string): Promise<Readonly<CredentialEntity> | null> {
+    const held = await this.cache.get(id, async () => {
+      const row = await this.credentials.findOne({ where: { id } });
+      return row && Object.freeze(row);
+    });
+    return held?.team === team ? held : null;
+  }
+
+  /** After this process changed the row (a refresh it just ran): the table, not memory. */
+  refetchForTeamToRead(team: string, id: string): Promise<Readonly<CredentialEntity> | null> {
+    this.forgetHeld([id]);
+    return this.findForTeamToRead(team, id);
+  }
+
+  /** The row's id-keyed select inside a transaction (a row the transaction just inserted). */
+  findInTransaction(manager: EntityManager, id: string): Promise<CredentialEntity> {
+    return manager.getRepository(CredentialEntity).findOneByOrFail({ id });
   }
 
   /** The live credential for an owner's account, locked for the caller's transaction. */
@@ -179,6 +218,15 @@ export class CredentialRepository {
   async shredForTeam(manager: EntityManager, team: string, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) {
       await manager.getRepository(CredentialEntity).update({ team, id: In([...ids]) }, SHREDDED);
+      // Not served again from this process's memory, even before the commit's notification.
+      this.forgetHeld(ids);
+    }
+  }
+
+  /** This process changed these rows: they are read from the table next time. */
+  forgetHeld(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.cache.invalidate(id);
     }
   }
 
@@ -203,8 +251,21 @@ export class CredentialRepository {
     return query.getMany();
   }
 
-  /** Throttled: one write per credential per `minimumGapSeconds`, so reads stay cheap. */
-  async touchLastRead(id: string, minimumGapSeconds: number): Promise<void> {
+  /**
+   * Records a read: one write per credential per `minimumGapSeconds`, and not awaited (it
+   * is bookkeeping for the keep-alive policy; a read must not wait on a pool busy with
+   * other writes). The held row learns it at once, since the trigger does not notify
+   * last_read_at: else every read after the gap would try the touch again.
+   */
+  noteRead(id: string, minimumGapSeconds: number): void {
+    const now = new Date();
+    this.cache.amend(id, (held) => Object.freeze({ ...held, lastReadAt: now }));
+    this.touchLastRead(id, minimumGapSeconds).catch((error: unknown) => {
+      this.logger.warn({ err: error, credentialId: id.slice(0, 8) }, 'could not record a read');
+    });
+  }
+
+  private async touchLastRead(id: string, minimumGapSeconds: number): Promise<void> {
     await this.credentials
       .createQueryBuilder()
       .update()

@@ -9,8 +9,10 @@ export {
   type CredentialMetadata,
   type CredentialStatus,
 } from './credential.entity';
+export { TokenRead } from './token-read.service';
 export {
   type AdminCredentialFilters,
+  CREDENTIALS_CHANNEL,
   CredentialRepository,
   type TeamCredentialFilters,
 } from './credential.repository';

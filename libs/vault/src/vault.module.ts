@@ -15,6 +15,7 @@ import { PendingGrantSettlement } from './pending-grant-settlement.service';
 import { RecordCipher } from './crypto/record-cipher';
 import { RewrapParticipants } from './crypto/rewrap-participants';
 import { SealedTables } from './sealed-tables';
+import { TokenRead } from './token-read.service';
 import { VaultKeysService } from './vault-keys.service';
 
 /** The credentials table and its envelope encryption; nothing outside sees key material. */
@@ -31,6 +32,7 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialRevocation,
     VaultKeysService,
     AccessTokenReader,
+    TokenRead,
     CredentialLeases,
     PendingGrantSettlement,
     SealedTables,
@@ -39,6 +41,7 @@ import { VaultKeysService } from './vault-keys.service';
     SealedTables,
     PendingGrantSettlement,
     AccessTokenReader,
+    TokenRead,
     CredentialLeases,
     CredentialVault,
     CredentialRevocation,

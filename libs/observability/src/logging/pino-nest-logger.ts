@@ -2,9 +2,10 @@ import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
 
 /**
- * Nest's logger during boot, before nestjs-pino takes over: the same JSON lines from the
- * root logger, so even a failed start (a missing vault key) logs as JSON, not as colour
- * text. It follows nestjs-pino's contract: the last argument is the context, an object
+ * Nest's logger, from boot on: the same JSON lines from the root logger, so even a failed
+ * start (a missing vault key) logs as JSON, not as colour text; a line logged while a
+ * request is handled carries its id (the root logger's mixin). It keeps nestjs-pino's
+ * calling contract: the last argument is the context, an object
  * first argument is merged into the line, the next string is the message.
  */
 export class PinoNestLogger implements LoggerService {

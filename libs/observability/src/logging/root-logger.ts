@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { maskSecrets, REDACT_PATHS, REDACTED } from './redaction';
+import { requestFields } from './request-context';
 
 export interface RootLoggerOptions {
   readonly level: string;
@@ -9,7 +10,7 @@ export interface RootLoggerOptions {
   readonly name?: string;
 }
 
-/** The process's one pino instance; Nest, pino-http and bootstrap code all log through it. */
+/** The process's one pino instance; Nest, the request hooks and bootstrap code all log through it. */
 export function createRootLogger(options: RootLoggerOptions): Logger {
   return pino(
     {
@@ -18,6 +19,8 @@ export function createRootLogger(options: RootLoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       hooks: { streamWrite: maskSecrets },
       formatters: { level: (label) => ({ level: label }) },
+      // The request being handled, if any, on every line (see request-logging.ts).
+      mixin: requestFields,
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: pino.stdSerializers.err, req: serializeRequest, res: serializeResponse },
     },

@@ -124,6 +124,15 @@ export class CredentialCipher {
     };
   }
 
+  /** The access token alone (a read has no use for the refresh token). */
+  async openAccessToken(credential: CredentialEntity): Promise<string | null> {
+    if (credential.encryptedAccessToken === null) {
+      return null;
+    }
+    const dataKey = await this.dataKeyOf(credential);
+    return this.openField(credential, dataKey, 'access_token', credential.encryptedAccessToken);
+  }
+
   /** The interim token of a refresh awaiting a one-time code, or null. */
   async openInterimToken(credential: CredentialEntity): Promise<string | null> {
     if (credential.encryptedInterimToken === null) {
