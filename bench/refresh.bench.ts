@@ -15,6 +15,7 @@ import { AuditService } from '../libs/audit/src/audit.service';
 import { baseDataSourceOptions } from '../libs/database/src/data-source-options';
 import type { FakeRequest } from '../libs/sandbox/src/common/fake-http';
 import { FakeMesh, MESH_REFRESH_PATH } from '../libs/sandbox/src/index';
+import { CredentialLeaseRepository } from '../libs/vault/src/credential-lease.repository';
 import { CredentialLeases } from '../libs/vault/src/credential-leases.service';
 import { CredentialEntity } from '../libs/vault/src/credential.entity';
 import { CredentialCipher } from '../libs/vault/src/crypto/credential-cipher';
@@ -302,7 +303,7 @@ async function databaseTimePerRefresh(
       new LocalKeyring(new Map([[vaultKey.id, vaultKey.key]]), vaultKey.id),
     );
     const leases = new CredentialLeases(
-      credentials.repository,
+      new CredentialLeaseRepository(credentials.repository),
       cipher,
       new AuditService(timedAudits),
     );

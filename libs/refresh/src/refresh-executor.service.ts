@@ -12,7 +12,7 @@ import {
   SecondFactorRequired,
   type TokenProvider,
 } from '@keyhouse/providers';
-import { CredentialLeases, type LeaseOutcome } from '@keyhouse/vault';
+import { CredentialLeases, expiryAfterRefresh, type LeaseOutcome } from '@keyhouse/vault';
 import { Injectable, Logger } from '@nestjs/common';
 import { retryAt, retryDelayMs } from './backoff';
 import type { HeldLease } from './held-lease';
@@ -200,20 +200,10 @@ export class RefreshExecutor {
   ): Promise<LeaseOutcome | 'answer_lost'> {
     const { claim } = lease;
     const { credential } = claim;
-    const keepsRefreshExpiry = tokens.refreshTokenExpiresInSeconds === undefined;
-    const refreshTokenExpiresInSeconds = keepsRefreshExpiry
-      ? credential.refreshTokenExpiresInSeconds
-      : (tokens.refreshTokenExpiresInSeconds ?? null);
     const refreshAt = this.policy.nextRefreshAt(
       provider.keepAlive,
       {
-        obtainedAt: tokens.obtainedAt,
-        expiresAt: at(tokens.obtainedAt, tokens.expiresInSeconds),
-        expiresInSeconds: tokens.expiresInSeconds,
-        refreshTokenExpiresAt: keepsRefreshExpiry
-          ? credential.refreshTokenExpiresAt
-          : at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
-        refreshTokenExpiresInSeconds,
+        ...expiryAfterRefresh(credential, tokens),
         lastReadAt: trigger === 'read' ? tokens.obtainedAt : credential.lastReadAt,
       },
       tokens.obtainedAt,
@@ -241,8 +231,4 @@ export class RefreshExecutor {
       ),
     );
   }
-}
-
-function at(start: Date, seconds: number | null): Date | null {
-  return seconds === null ? null : new Date(start.getTime() + seconds * 1_000);
 }

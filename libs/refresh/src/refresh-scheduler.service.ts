@@ -1,6 +1,6 @@
 import { systemActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
-import { CredentialLeases } from '@keyhouse/vault';
+import { CredentialLeaseRepository, CredentialLeases } from '@keyhouse/vault';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -41,6 +41,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
     private readonly keeper: LeaseKeeper,
     private readonly executor: RefreshExecutor,
     private readonly status: RefreshStatusRepository,
+    private readonly credentials: CredentialLeaseRepository,
     private readonly metrics: RefreshMetrics,
     private readonly owner: LeaseOwner,
     private readonly schedulerRegistry: SchedulerRegistry,
@@ -110,7 +111,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
           break;
         }
       }
-      this.metrics.backlog.set(await this.status.countDue());
+      this.metrics.backlog.set((await this.credentials.dueAndOverdue()).due);
     } catch (error) {
       // The database may be restarting: the next tick tries again by itself.
       this.logger.warn({ err: error }, 'refresh tick failed');

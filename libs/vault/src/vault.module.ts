@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenReader } from './access-token-reader';
 import { AdminVaultController } from './admin-vault.controller';
 import { CredentialEntity } from './credential.entity';
+import { CredentialLeaseRepository } from './credential-lease.repository';
 import { CredentialLeases } from './credential-leases.service';
 import { CredentialRepository } from './credential.repository';
 import { CredentialRevocation } from './credential-revocation.service';
@@ -31,6 +32,7 @@ import { VaultKeysService } from './vault-keys.service';
     CredentialRevocation,
     VaultKeysService,
     AccessTokenReader,
+    CredentialLeaseRepository,
     CredentialLeases,
     PendingGrantSettlement,
     SealedTables,
@@ -40,6 +42,7 @@ import { VaultKeysService } from './vault-keys.service';
     PendingGrantSettlement,
     AccessTokenReader,
     CredentialLeases,
+    CredentialLeaseRepository,
     CredentialVault,
     CredentialRevocation,
     CredentialRepository,
