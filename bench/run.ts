@@ -3,7 +3,9 @@
 // invocation, so the numbers compare on the same machine and moment.
 import { runPendingCleanups } from './harness';
 import { formatTable, type BenchRow } from './measure';
+import { dueWaveBenchmark } from './due-wave.bench';
 import { refreshBenchmark } from './refresh.bench';
+import { startupBenchmark } from './startup.bench';
 import { tokenReadBenchmark } from './token-read.bench';
 import { vaultCryptoBenchmark } from './vault-crypto.bench';
 
@@ -11,6 +13,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'vault-crypto': vaultCryptoBenchmark,
   'token-read': tokenReadBenchmark,
   refresh: refreshBenchmark,
+  startup: startupBenchmark,
+  // Last: it takes about 12 minutes (100,000 credentials due over 10).
+  'due-wave': dueWaveBenchmark,
 };
 
 async function main(): Promise<void> {

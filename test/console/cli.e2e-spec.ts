@@ -1,4 +1,5 @@
-import { FakeMesh } from '@keyhouse/sandbox';
+import { environmentIntegrationId } from '@keyhouse/integrations';
+import { FakeMesh, FakeStreamChat } from '@keyhouse/sandbox';
 import {
   type CliResult,
   createClient,
@@ -21,6 +22,8 @@ import {
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-cli-321' };
 const SEEDED = 120;
+const CHAT_SECRET = 'chat-secret-cli-right-0123456789';
+const WRONG_CHAT_SECRET = 'chat-secret-cli-wrong-9876543210';
 // What the first start seals under the old key besides them: the key of the upstream user ids.
 const PENDING = SEEDED + 1;
 
@@ -29,11 +32,18 @@ describe('keyhouse CLI against a real gateway', () => {
     clientId: MESH.MESH_CLIENT_ID,
     clientSecret: MESH.MESH_CLIENT_SECRET,
   });
-  const secrets = new Set<string>([MESH.MESH_CLIENT_SECRET, TEST_VAULT_KEY_A, TEST_VAULT_KEY_B]);
+  const secrets = new Set<string>([
+    MESH.MESH_CLIENT_SECRET,
+    TEST_VAULT_KEY_A,
+    TEST_VAULT_KEY_B,
+    CHAT_SECRET,
+    WRONG_CHAT_SECRET,
+  ]);
   /** Every output, scanned for secrets at the end; created keys only where they were made. */
   const outputs: { where: string; text: string }[] = [];
   const shownOnce = new Map<string, string>();
   const receiver = new WebhookReceiver();
+  const chat = new FakeStreamChat({ apiKey: 'cli-chat-key', apiSecret: CHAT_SECRET });
   let database: TestDatabase;
   let gateway: GatewayHarness;
   let teamKey: string;
@@ -43,8 +53,12 @@ describe('keyhouse CLI against a real gateway', () => {
     KEYHOUSE_URL: gateway.baseUrl,
     KEYHOUSE_ADMIN_KEY: key ?? gateway.adminKey,
   });
-  const cli = async (args: string[], key?: string): Promise<CliResult> => {
-    const result = await runCli(args, env(key));
+  const cli = async (
+    args: string[],
+    key?: string,
+    extra: { env?: Record<string, string>; input?: string } = {},
+  ): Promise<CliResult> => {
+    const result = await runCli(args, { ...env(key), ...extra.env }, extra.input);
     outputs.push({
       where: `keyhouse ${args.join(' ')}`,
       text: `${result.stdout}\n${result.stderr}`,
@@ -95,6 +109,7 @@ describe('keyhouse CLI against a real gateway', () => {
     } finally {
       await gateway?.close();
       await receiver.stop();
+      await chat.stop();
       await mesh.stop();
       await database?.drop();
     }
@@ -329,6 +344,157 @@ describe('keyhouse CLI against a real gateway', () => {
     expect(bad.code).toBe(7);
     expect(bad.stderr).toMatch(/^error: .*team[\s\S]*\nhint: .+/);
     expect((await cli(['webhooks', 'list', '--team'])).code).toBe(2);
+  });
+
+  it('integrations providers|create|list|show|check|update|delete, never printing a secret', async () => {
+    const providers = await cli(['integrations', 'providers', '--json']);
+    expect(providers.code).toBe(0);
+    expect(providers.json().items).toContainEqual(
+      expect.objectContaining({
+        provider: 'stream-chat',
+        secrets: [expect.objectContaining({ name: 'apiSecret' })],
+      }),
+    );
+    expect((await cli(['integrations', 'providers'])).stdout).toMatch(
+      /stream-chat\s*│\s*baseUrl\? apiKey\s*│\s*apiSecret/,
+    );
+
+    const chatUrl = await chat.start();
+    // The secret comes from a pipe, so it lands in no shell history.
+    const createArgs = [
+      'integrations',
+      'create',
+      '--provider',
+      'stream-chat',
+      '--name',
+      'partners chat',
+      '--team',
+      'partners',
+      '--setting',
+      `baseUrl=${chatUrl}`,
+      '--setting',
+      'apiKey=cli-chat-key',
+      '--secret-stdin',
+      'apiSecret',
+      '--json',
+    ];
+    const created = await cli(createArgs, undefined, { input: `${WRONG_CHAT_SECRET}\n` });
+    expect(created.code).toBe(0);
+    const integration = created.json();
+    expect(integration).toMatchObject({
+      provider: 'stream-chat',
+      name: 'partners chat',
+      teams: ['partners'],
+      settings: { baseUrl: chatUrl, apiKey: 'cli-chat-key' },
+      secretFields: ['apiSecret'],
+      userIds: 'verbatim',
+      readOnly: false,
+    });
+    expect(integration).not.toHaveProperty('secrets');
+    const id: string = integration.id;
+
+    const listed = await cli(['integrations', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    expect(listed.json().items.map((item: any) => [item.name, item.readOnly])).toEqual([
+      ['environment', true],
+      ['partners chat', false],
+    ]);
+    const table = await cli(['integrations', 'list']);
+    expect(table.stdout).toMatch(/stream-chat\s*│\s*partners chat\s*│\s*partners\s*│\s*verbatim/);
+    expect(table.stdout).toMatch(/mesh\s*│\s*environment \(read-only\)/);
+    const shown = await cli(['integrations', 'show', id]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/secrets\s+apiSecret/);
+
+    // The wrong secret: the check says so, exits 9 and says what to do.
+    const failed = await cli(['integrations', 'check', id]);
+    expect(failed.code).toBe(9);
+    expect(failed.stderr).toMatch(
+      /^error: Check failed \(upstream_misconfigured\): .+\nhint: .*--secret-stdin/,
+    );
+    const failedJson = await cli(['integrations', 'check', id, '--json']);
+    expect(failedJson.code).toBe(9);
+    expect(failedJson.json()).toMatchObject({ ok: false, code: 'upstream_misconfigured' });
+    expect(JSON.parse(failedJson.stderr).error.exitCode).toBe(9);
+
+    // The right one from an environment variable, and a second team.
+    const updated = await cli(
+      [
+        'integrations',
+        'update',
+        id,
+        '--secret-env',
+        'apiSecret=CHAT_SECRET',
+        '--team',
+        'partners,ops',
+        '--user-ids',
+        'derived',
+        '--json',
+      ],
+      undefined,
+      { env: { CHAT_SECRET } },
+    );
+    expect(updated.code).toBe(0);
+    expect(updated.json()).toMatchObject({ teams: ['partners', 'ops'], userIds: 'derived' });
+    expect(Date.parse(updated.json().secretsUpdatedAt)).toBeGreaterThan(
+      Date.parse(integration.secretsUpdatedAt),
+    );
+    const passed = await cli(['integrations', 'check', id, '--json']);
+    expect(passed.code).toBe(0);
+    expect(passed.json()).toEqual({ ok: true });
+    expect((await cli(['integrations', 'check', id])).stdout).toContain('Check passed');
+    const environment = await cli([
+      'integrations',
+      'check',
+      environmentIntegrationId('mesh'),
+      '--json',
+    ]);
+    expect(environment.json()).toEqual({ ok: true });
+
+    // Usage mistakes exit 2 without echoing what was typed; refusals exit 7, unknown ids 6.
+    expect((await cli(['integrations', 'update', id])).code).toBe(2);
+    const bare = await cli(['integrations', 'update', id, '--secret', CHAT_SECRET]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('--secret takes name=value');
+    expect((await cli(['integrations', 'update', id, '--secret-stdin', 'apiSecret'])).code).toBe(2);
+    const unset = await cli(['integrations', 'update', id, '--secret-env', 'apiSecret=NOPE']);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('NOPE is not set');
+    const unknownField = await cli(['integrations', 'update', id, '--setting', 'colour=blue']);
+    expect(unknownField.code).toBe(7);
+    expect(unknownField.stderr).toContain('settings.colour');
+    const readOnly = await cli([
+      'integrations',
+      'update',
+      environmentIntegrationId('mesh'),
+      '--name',
+      'x',
+    ]);
+    expect(readOnly.code).toBe(7);
+    expect(readOnly.stderr).toContain('read-only');
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await cli(['integrations', 'show', missing])).code).toBe(6);
+    expect((await cli(['integrations', 'check', missing])).code).toBe(6);
+
+    expect((await cli(['integrations', 'delete', id])).code).toBe(2);
+    const deleted = await cli(['integrations', 'delete', id, '--yes', '--json']);
+    expect(deleted.code).toBe(0);
+    expect(deleted.json()).toEqual({ id, deleted: true });
+    expect((await cli(['integrations', 'show', id])).code).toBe(6);
+    const audit = await gateway.admin.get('/admin/audit?limit=200');
+    const actions = audit.body.items
+      .filter(
+        (event: any) => event.details?.integrationId === id || event.provider === 'stream-chat',
+      )
+      .map((event: any) => event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'integration.created',
+        'integration.checked',
+        'integration.updated',
+        'integration.deleted',
+      ]),
+    );
   });
 
   it('audit tail prints the latest events, then follows new ones', async () => {

@@ -9,13 +9,14 @@ import {
 } from '@keyhouse/testing';
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-api-654' };
+const STORED_MESH_SECRET = 'mesh-secret-stored-through-the-console-777';
 
 describe('console session, CSRF and admin API forwarding (no browser)', () => {
   const mesh = new FakeMesh({
     clientId: MESH.MESH_CLIENT_ID,
     clientSecret: MESH.MESH_CLIENT_SECRET,
   });
-  const secrets = new Set<string>([MESH.MESH_CLIENT_SECRET]);
+  const secrets = new Set<string>([MESH.MESH_CLIENT_SECRET, STORED_MESH_SECRET]);
   let gateway: GatewayHarness;
   let teamKey: string;
   let team: HttpClient;
@@ -56,10 +57,12 @@ describe('console session, CSRF and admin API forwarding (no browser)', () => {
       ['GET', '/console/api/clients'],
       ['POST', '/console/api/clients'],
       ['POST', '/console/api/vault/rotate'],
+      ['GET', '/console/api/integrations'],
+      ['PATCH', '/console/api/integrations/00000000-0000-4000-8000-000000000000'],
       ['DELETE', '/console/api/credentials/00000000-0000-4000-8000-000000000000'],
     ] as const) {
       const answer = await gateway.http.request(method, path, {
-        body: method === 'POST' ? {} : undefined,
+        body: method === 'POST' || method === 'PATCH' ? {} : undefined,
         headers: { cookie: 'keyhouse_console=not-a-session' },
       });
       expect({ path, status: answer.status, code: answer.body.code }).toEqual({
@@ -124,6 +127,72 @@ describe('console session, CSRF and admin API forwarding (no browser)', () => {
       targetClientId: created.body.id,
       actor: { kind: 'client', name: 'bootstrap-admin' },
     });
+  });
+
+  it('forwards integrations: created, changed, checked and deleted as the admin, never answering a secret', async () => {
+    const { cookie, csrfToken } = await signIn();
+    const write = { cookie, 'x-csrf-token': csrfToken };
+    const providers = await gateway.http.get('/console/api/integrations/providers', {
+      headers: { cookie },
+    });
+    expect(providers.status).toBe(200);
+    expect(providers.body).toEqual((await gateway.admin.get('/admin/integrations/providers')).body);
+
+    const created = await gateway.http.post(
+      '/console/api/integrations',
+      {
+        provider: 'mesh',
+        name: 'ops mesh',
+        teams: ['ops'],
+        settings: { baseUrl: mesh.baseUrl, clientId: MESH.MESH_CLIENT_ID },
+        secrets: { clientSecret: STORED_MESH_SECRET },
+      },
+      { headers: write },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.secretFields).toEqual(['clientSecret']);
+    const id: string = created.body.id;
+    const listed = await gateway.http.get('/console/api/integrations', { headers: { cookie } });
+    expect(listed.body).toEqual((await gateway.admin.get('/admin/integrations')).body);
+
+    // Without the token nothing changes; with it the change is the admin's, in the audit trail.
+    const forged = await gateway.http.request('PATCH', `/console/api/integrations/${id}`, {
+      body: { name: 'renamed' },
+      headers: { cookie },
+    });
+    expect(forged.status).toBe(403);
+    expect((await gateway.admin.get(`/admin/integrations/${id}`)).body.name).toBe('ops mesh');
+    const renamed = await gateway.http.request('PATCH', `/console/api/integrations/${id}`, {
+      body: { name: 'renamed' },
+      headers: write,
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('renamed');
+    const checked = await gateway.http.post(`/console/api/integrations/${id}/check`, undefined, {
+      headers: write,
+    });
+    expect(checked.status).toBe(200);
+    // The fake knows only the environment's secret, so the stored one is refused upstream.
+    expect(checked.body).toMatchObject({ ok: false, code: 'upstream_misconfigured' });
+    const removed = await gateway.http.delete(`/console/api/integrations/${id}`, {
+      headers: write,
+    });
+    expect(removed.status).toBe(204);
+
+    for (const answer of [created, listed, renamed, checked]) {
+      expect(answer.text).not.toContain(STORED_MESH_SECRET);
+    }
+    const trail = await gateway.admin.get('/admin/audit?limit=50');
+    const events = trail.body.items.filter((event: any) => event.action.startsWith('integration.'));
+    expect(events.map((event: any) => event.action).sort()).toEqual([
+      'integration.checked',
+      'integration.created',
+      'integration.deleted',
+      'integration.updated',
+    ]);
+    for (const event of events) {
+      expect(event.actor).toMatchObject({ kind: 'client', name: 'bootstrap-admin' });
+    }
   });
 
   it('refuses forwarding outside /admin, cross-site writes and writes without the CSRF token', async () => {

@@ -1,4 +1,5 @@
-import { FakeMesh } from '@keyhouse/sandbox';
+import { environmentIntegrationId } from '@keyhouse/integrations';
+import { FakeMesh, FakeStreamChat } from '@keyhouse/sandbox';
 import {
   createClient,
   createTestDatabase,
@@ -24,13 +25,22 @@ import type { Browser, Page } from 'playwright-core';
 
 const MESH = { MESH_CLIENT_ID: 'mesh-client', MESH_CLIENT_SECRET: 'mesh-secret-console-789' };
 const SEEDED = 150;
+const CHAT_SECRET = 'chat-secret-console-right-0123456789';
+const WRONG_CHAT_SECRET = 'chat-secret-console-wrong-9876543210';
 
 describe('web console in Chromium', () => {
   const mesh = new FakeMesh({
     clientId: MESH.MESH_CLIENT_ID,
     clientSecret: MESH.MESH_CLIENT_SECRET,
   });
-  const secrets = new Set<string>([MESH.MESH_CLIENT_SECRET, TEST_VAULT_KEY_A, TEST_VAULT_KEY_B]);
+  const chat = new FakeStreamChat({ apiKey: 'console-chat-key', apiSecret: CHAT_SECRET });
+  const secrets = new Set<string>([
+    MESH.MESH_CLIENT_SECRET,
+    TEST_VAULT_KEY_A,
+    TEST_VAULT_KEY_B,
+    CHAT_SECRET,
+    WRONG_CHAT_SECRET,
+  ]);
   /** Keys the console showed once, with the one answer allowed to carry each. */
   const shownOnce = new Map<string, string>();
   const pages: RecordedPage[] = [];
@@ -112,6 +122,7 @@ describe('web console in Chromium', () => {
       for (const receiver of receivers) {
         await receiver.stop();
       }
+      await chat.stop();
       await mesh.stop();
       await database?.drop();
     }
@@ -400,6 +411,111 @@ describe('web console in Chromium', () => {
     await filters.getByLabel('Team').fill('x'.repeat(300));
     await filters.getByRole('button', { name: 'Filter' }).click();
     await page.getByRole('alert').getByText('correct the filter').waitFor();
+  });
+
+  it('adds an integration with a secret it never shows, checks it, fixes the secret, deletes it', async () => {
+    const chatUrl = await chat.start();
+    const page = await open();
+    await signIn(page, gateway.adminKey);
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    const table = page.getByTestId('integrations-table');
+    const row = (name: string) => table.locator('tbody tr', { hasText: name });
+    // The environment's Mesh app: listed, checkable, not editable.
+    const environment = row('environment');
+    await environment.getByText('read-only').waitFor();
+    await environment.getByText('clientSecret').waitFor();
+    await expect(environment.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(0);
+    await environment.getByRole('button', { name: 'Check' }).click();
+    await page.getByRole('status').getByText('Check passed: mesh accepted the keys').waitFor();
+    expect(
+      await page.locator(`[data-integration-id="${environmentIntegrationId('mesh')}"]`).count(),
+    ).toBe(1);
+
+    const form = page.getByTestId('create-integration');
+    await form.getByLabel('Provider').selectOption('stream-chat');
+    await form.getByLabel('Name', { exact: true }).fill('partners chat');
+    await form.getByLabel('Teams').fill('partners');
+    await form.getByLabel('baseUrl').fill(chatUrl);
+    await form.getByLabel('apiKey').fill('console-chat-key');
+    const secretField = form.getByLabel('apiSecret');
+    await expect(secretField.getAttribute('type')).resolves.toBe('password');
+    await secretField.fill(WRONG_CHAT_SECRET);
+    const created = page.waitForResponse(
+      (r) => r.url().endsWith('/console/api/integrations') && r.request().method() === 'POST',
+    );
+    await form.getByRole('button', { name: 'Add integration' }).click();
+    expect((await created).status()).toBe(201);
+    await page.getByRole('status').getByText('Added partners chat for partners').waitFor();
+    const chatRow = row('partners chat');
+    await chatRow.getByText('verbatim').waitFor();
+    await chatRow.getByText(chatUrl).waitFor();
+    await chatRow.getByText('apiSecret').waitFor();
+    // Gone from the form once sent, and nowhere in the page or its fields.
+    const typed = () =>
+      page.evaluate("[...document.querySelectorAll('input')].map((i) => i.value).join('\\n')");
+    await expect(typed()).resolves.not.toContain(WRONG_CHAT_SECRET);
+    expect(await page.content()).not.toContain(WRONG_CHAT_SECRET);
+
+    // The wrong secret: the check says what failed and what to do.
+    await chatRow.getByRole('button', { name: 'Check' }).click();
+    const failure = page.getByRole('alert');
+    await failure.getByText('Check failed for partners chat').waitFor();
+    await failure.getByText('replace it with Edit').waitFor();
+    await screenshot(page, 'console-integration-check-failed');
+
+    // Edit: the secret field starts empty; typing the right one replaces the stored one.
+    await chatRow.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByTestId('edit-integration');
+    await expect(edit.getByLabel('apiSecret').inputValue()).resolves.toBe('');
+    await expect(edit.getByLabel('apiKey').inputValue()).resolves.toBe('console-chat-key');
+    await edit.getByLabel('Teams').fill('partners, ops');
+    await edit.getByLabel('User ids').selectOption('derived');
+    await edit.getByLabel('apiSecret').fill(CHAT_SECRET);
+    await screenshot(page, 'console-integration-edit');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    const patch = await saved;
+    expect(patch.status()).toBe(200);
+    expect(JSON.parse(patch.request().postData() ?? '{}')).toEqual({
+      teams: ['partners', 'ops'],
+      secrets: { apiSecret: CHAT_SECRET },
+      userIds: 'derived',
+    });
+    await page.getByRole('status').getByText('Saved partners chat').waitFor();
+    await expect(edit.count()).resolves.toBe(0);
+    await row('partners chat').getByText('partners, ops').waitFor();
+    await row('partners chat').getByText('derived per team').waitFor();
+    await row('partners chat').getByRole('button', { name: 'Check' }).click();
+    await page
+      .getByRole('status')
+      .getByText('Check passed: stream-chat accepted the keys')
+      .waitFor();
+    await expect(typed()).resolves.not.toContain(CHAT_SECRET);
+    await screenshot(page, 'console-integrations');
+
+    // A clash with the team of another stream-chat integration: the form says what to do.
+    await form.getByLabel('Provider').selectOption('stream-chat');
+    await form.getByLabel('Name', { exact: true }).fill('ops chat');
+    await form.getByLabel('Teams').fill('ops');
+    await form.getByLabel('apiKey').fill('other-key');
+    await form.getByLabel('apiSecret').fill(WRONG_CHAT_SECRET);
+    await form.getByRole('button', { name: 'Add integration' }).click();
+    await form.getByRole('alert').getByText('edit the integration that serves them').waitFor();
+
+    await row('partners chat').getByRole('button', { name: 'Delete' }).click();
+    await confirm(page, 'Delete');
+    await page.getByRole('status').getByText('Deleted partners chat.').waitFor();
+    await expect(row('partners chat').count()).resolves.toBe(0);
+    const trail = await gateway.admin.get('/admin/audit?limit=200');
+    const chatEvents = trail.body.items.filter((event: any) => event.provider === 'stream-chat');
+    expect(chatEvents.map((event: any) => event.action)).toEqual(
+      expect.arrayContaining([
+        'integration.created',
+        'integration.checked',
+        'integration.updated',
+        'integration.deleted',
+      ]),
+    );
   });
 
   it('starts a vault rotation and watches it reach 100%', async () => {

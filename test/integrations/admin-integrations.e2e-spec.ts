@@ -88,6 +88,33 @@ describe('Admin: integrations', () => {
     expect((await gateway.admin.delete(`/admin/integrations/${id}`)).status).toBe(409);
   });
 
+  it('lists the providers and their fields, so a form can ask for them', async () => {
+    const listed = await gateway.admin.get('/admin/integrations/providers');
+    expect(listed.status).toBe(200);
+    const byName = new Map<string, any>(
+      listed.body.items.map((item: any) => [item.provider, item]),
+    );
+    expect([...byName.keys()].sort()).toEqual([
+      'api-stream',
+      'mesh',
+      'mydatahelps',
+      'stream-chat',
+      'tpa-stream',
+    ]);
+    expect(byName.get('stream-chat')).toEqual({
+      provider: 'stream-chat',
+      settings: [
+        expect.objectContaining({ name: 'baseUrl', kind: 'url', optional: true }),
+        expect.objectContaining({ name: 'apiKey', kind: 'text', optional: false }),
+      ],
+      secrets: [
+        expect.objectContaining({ name: 'apiSecret', optional: false, defaultValue: null }),
+      ],
+      upstreamUserIds: 'chosen',
+    });
+    expect(byName.get('mydatahelps').upstreamUserIds).toBe('provider-owned');
+  });
+
   it('creates one for a team, never answering its secrets, and audits it', async () => {
     const created = await streamChat(['alpha']);
     expect(created.status).toBe(201);
@@ -235,6 +262,7 @@ describe('Admin: integrations', () => {
       'patch',
     ]);
     expect(paths['/admin/integrations/{id}/check'].post.responses['200']).toBeDefined();
+    expect(paths['/admin/integrations/providers'].get.responses['200']).toBeDefined();
     const schemas = document.body.components.schemas;
     expect(schemas.IntegrationResponse.properties.secretFields).toBeDefined();
     expect(schemas.IntegrationResponse.properties.secrets).toBeUndefined();

@@ -18,9 +18,12 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: Record<string, string | undefined>,
+  /** Written to the CLI's stdin, which is then closed; without it stdin is empty. */
+  input?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = startCli(args, env);
+    const child = startCli(args, env, input === undefined ? 'ignore' : 'pipe');
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -31,10 +34,14 @@ export function runCli(
 }
 
 /** A long-running CLI command (audit tail); the caller stops it. */
-export function startCli(args: string[], env: Record<string, string | undefined>): ChildProcess {
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   const variables = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   return spawn(process.execPath, [BIN, ...args], {
     env: Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== undefined)),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
 }

@@ -44,6 +44,10 @@ export class AdminApi {
     return this.request<T>('POST', path, body);
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+
   async delete(path: string): Promise<void> {
     await this.request<undefined>('DELETE', path);
   }

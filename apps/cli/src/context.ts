@@ -7,6 +7,8 @@ import { Output } from './output';
 export interface CommandContext {
   api(): AdminApi;
   output(command: Command): Output;
+  /** The environment the CLI was started with (for `--secret-env NAME=VARIABLE`). */
+  readonly environment: NodeJS.ProcessEnv;
 }
 
 export function createContext(environment: NodeJS.ProcessEnv): CommandContext {
@@ -14,5 +16,6 @@ export function createContext(environment: NodeJS.ProcessEnv): CommandContext {
   return {
     api: () => (api ??= new AdminApi(loadCliConfig(environment))),
     output: (command) => new Output(command.optsWithGlobals<{ json?: boolean }>()),
+    environment,
   };
 }

@@ -17,7 +17,7 @@ export const ExitCode = {
   Refused: 7,
   /** 429/5xx: rate limited, the gateway or an upstream failed; retrying later may work. */
   Unavailable: 8,
-  /** A long-running operation (vault rotation) finished with an error. */
+  /** An operation ran and reported an error: a vault rotation, a failed integration check. */
   OperationFailed: 9,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -46,4 +46,4 @@ Exit codes:
   6  not found (404)
   7  refused: invalid request or a state that forbids it (400/409/413/424)
   8  unavailable: rate limited, gateway or upstream failure (429/5xx)
-  9  a long-running operation finished with an error (vault rotation)`;
+  9  an operation finished with an error (vault rotation, a failed integration check)`;

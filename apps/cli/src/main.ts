@@ -3,6 +3,7 @@ import { CliError } from './cli-error';
 import { registerAudit } from './commands/audit.command';
 import { registerClients } from './commands/clients.command';
 import { registerCredentials } from './commands/credentials.command';
+import { registerIntegrations } from './commands/integrations.command';
 import { registerStatus } from './commands/status.command';
 import { registerVault } from './commands/vault.command';
 import { registerWebhooks } from './commands/webhooks.command';
@@ -20,6 +21,7 @@ export function buildProgram(environment: NodeJS.ProcessEnv): Command {
   registerStatus(program, context);
   registerClients(program, context);
   registerCredentials(program, context);
+  registerIntegrations(program, context);
   registerVault(program, context);
   registerAudit(program, context);
   registerWebhooks(program, context);

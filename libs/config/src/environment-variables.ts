@@ -243,6 +243,20 @@ export class EnvironmentVariables {
   @Max(3_650)
   EVENT_RETENTION_DAYS?: number;
 
+  /** Record every token read in the audit trail (the default); false records changes only. */
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  AUDIT_READS?: boolean;
+
+  /** Quiet audit events wait at most this long to be written together. */
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  AUDIT_FLUSH_MS?: number;
+
   @IsOptional()
   @toBoolean()
   @IsBoolean()

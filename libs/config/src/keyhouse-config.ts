@@ -100,6 +100,15 @@ export abstract class KeyhouseConfig {
     /** Events older than this are swept from the feed (and their deliveries with them). */
     readonly retentionDays: number;
   };
+  abstract readonly audit: {
+    /** Whether token reads are audited (every change always is). */
+    readonly reads: boolean;
+    /**
+     * Quiet events (reads, refresh outcomes) are buffered and written in one INSERT at most
+     * this often; an admin action is still written in its own transaction.
+     */
+    readonly flushMs: number;
+  };
   abstract readonly webhooks: {
     /** Let webhook URLs be http and reach loopback, private and link-local addresses. */
     readonly allowPrivateNetworks: boolean;

@@ -123,6 +123,10 @@ function buildConfig(environment: Environment): KeyhouseConfig {
     events: {
       retentionDays: variables.EVENT_RETENTION_DAYS ?? 30,
     },
+    audit: {
+      reads: variables.AUDIT_READS ?? true,
+      flushMs: variables.AUDIT_FLUSH_MS ?? 10,
+    },
     webhooks: {
       allowPrivateNetworks: variables.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
       intervalMs: variables.WEBHOOK_INTERVAL_MS ?? 1_000,

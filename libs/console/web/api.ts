@@ -78,6 +78,7 @@ export const session = {
 export const admin = {
   get: <T>(path: string) => call<T>('GET', `/console/api/${path}`),
   post: <T>(path: string, body?: unknown) => call<T>('POST', `/console/api/${path}`, body),
+  patch: <T>(path: string, body: unknown) => call<T>('PATCH', `/console/api/${path}`, body),
   delete: (path: string) => call<void>('DELETE', `/console/api/${path}`),
 };
 

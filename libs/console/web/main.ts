@@ -6,6 +6,7 @@ import { renderAudit } from './pages/audit';
 import { renderClients } from './pages/clients';
 import { renderCredential } from './pages/credential';
 import { renderCredentials } from './pages/credentials';
+import { renderIntegrations } from './pages/integrations';
 import { renderOverview } from './pages/overview';
 import { renderSignIn } from './pages/sign-in';
 import { renderVault } from './pages/vault';
@@ -18,6 +19,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/console\/credentials\/([^/]+)$/, nav: 'credentials', render: renderCredential },
   { pattern: /^\/console\/credentials$/, nav: 'credentials', render: renderCredentials },
   { pattern: /^\/console\/clients$/, nav: 'clients', render: renderClients },
+  { pattern: /^\/console\/integrations$/, nav: 'integrations', render: renderIntegrations },
   { pattern: /^\/console\/vault$/, nav: 'vault', render: renderVault },
   { pattern: /^\/console\/webhooks$/, nav: 'webhooks', render: renderWebhooks },
   { pattern: /^\/console\/audit$/, nav: 'audit', render: renderAudit },
@@ -26,6 +28,7 @@ const NAV = [
   ['overview', 'Overview', '/console/overview'],
   ['credentials', 'Credentials', '/console/credentials'],
   ['clients', 'Clients', '/console/clients'],
+  ['integrations', 'Integrations', '/console/integrations'],
   ['vault', 'Vault', '/console/vault'],
   ['webhooks', 'Webhooks', '/console/webhooks'],
   ['audit', 'Audit', '/console/audit'],

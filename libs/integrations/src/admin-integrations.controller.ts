@@ -13,10 +13,11 @@ import {
 import {
   CreateIntegrationDto,
   IntegrationListResponse,
+  IntegrationProviderListResponse,
   IntegrationResponse,
   UpdateIntegrationDto,
 } from './dto/integration.dto';
-import type { IntegrationView } from './integration.view';
+import type { IntegrationProviderView, IntegrationView } from './integration.view';
 import { IntegrationsService } from './integrations.service';
 
 @ApiTags('admin')
@@ -42,6 +43,14 @@ export class AdminIntegrationsController {
   @ApiOkResponse({ type: IntegrationListResponse })
   async list(): Promise<{ items: IntegrationView[] }> {
     return { items: await this.integrations.list() };
+  }
+
+  // A static segment, so the router prefers it to ':id' whatever the order.
+  @Get('providers')
+  @ApiOperation({ summary: 'The providers integrations can be made for, and their fields' })
+  @ApiOkResponse({ type: IntegrationProviderListResponse })
+  providers(): { items: IntegrationProviderView[] } {
+    return { items: this.integrations.providers() };
   }
 
   @Get(':id')

@@ -1,4 +1,5 @@
 import type { IntegrationEntity } from './integration.entity';
+import type { FieldSpec, IntegrationDefinition } from './integration-definition';
 import type { Integration } from './integration';
 
 /** An integration as admins see it: settings, and only the names of its secrets. */
@@ -45,5 +46,37 @@ export function viewOfEnvironment(integration: Integration): IntegrationView {
     readOnly: true,
     createdAt: null,
     updatedAt: null,
+  };
+}
+
+/** A provider's fields as admins fill them in: what a form for a new integration needs. */
+export interface IntegrationProviderView {
+  readonly provider: string;
+  readonly settings: readonly FieldView[];
+  readonly secrets: readonly FieldView[];
+  readonly upstreamUserIds: IntegrationDefinition['upstreamUserIds'];
+}
+
+interface FieldView {
+  readonly name: string;
+  readonly kind: FieldSpec['kind'];
+  readonly optional: boolean;
+  readonly defaultValue: string | null;
+  readonly description: string;
+}
+
+export function viewOfDefinition(definition: IntegrationDefinition): IntegrationProviderView {
+  const field = (spec: FieldSpec): FieldView => ({
+    name: spec.name,
+    kind: spec.kind,
+    optional: spec.optional === true || spec.defaultValue !== undefined,
+    defaultValue: spec.defaultValue ?? null,
+    description: spec.description,
+  });
+  return {
+    provider: definition.provider,
+    settings: definition.settings.map(field),
+    secrets: definition.secrets.map(field),
+    upstreamUserIds: definition.upstreamUserIds,
   };
 }

@@ -10,7 +10,13 @@ import { IntegrationDirectory } from './integration-directory.service';
 import { INTEGRATION_DEFINITIONS, type IntegrationDefinition } from './integration-definition';
 import { assertFields, fieldProblems, withDefaults } from './integration-fields';
 import { IntegrationSealing } from './integration-sealing';
-import { type IntegrationView, viewOfEnvironment, viewOfRow } from './integration.view';
+import {
+  type IntegrationProviderView,
+  type IntegrationView,
+  viewOfDefinition,
+  viewOfEnvironment,
+  viewOfRow,
+} from './integration.view';
 
 /**
  * Admin changes to integrations. Each runs in one transaction under the provider's lock
@@ -33,6 +39,11 @@ export class IntegrationsService {
       .filter((integration) => integration.source === 'environment')
       .map(viewOfEnvironment);
     return [...environment, ...(await this.repository.all()).map(viewOfRow)];
+  }
+
+  /** The providers an integration may be made for, with their fields, in registry order. */
+  providers(): IntegrationProviderView[] {
+    return this.definitions.map(viewOfDefinition);
   }
 
   async get(id: string): Promise<IntegrationView> {

@@ -318,6 +318,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/integrations/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The providers integrations can be made for, and their fields
+         * @description Scope: `admin`.
+         */
+        get: operations["providersAdminIntegrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/integrations/{id}": {
         parameters: {
             query?: never;
@@ -1013,6 +1033,32 @@ export interface components {
         };
         IntegrationListResponse: {
             items: components["schemas"]["IntegrationResponse"][];
+        };
+        IntegrationFieldResponse: {
+            /** @example apiKey */
+            name: string;
+            /** @enum {string} */
+            kind: "url" | "text";
+            /** @description May be left out when creating */
+            optional: boolean;
+            /** @description Used when the field is left out */
+            defaultValue: string | null;
+            description: string;
+        };
+        IntegrationProviderResponse: {
+            /** @example stream-chat */
+            provider: string;
+            settings: components["schemas"]["IntegrationFieldResponse"][];
+            /** @description Sealed when written; never returned */
+            secrets: components["schemas"]["IntegrationFieldResponse"][];
+            /**
+             * @description chosen: Keyhouse picks the upstream user id; provider-owned: sent as it is
+             * @enum {string}
+             */
+            upstreamUserIds: "chosen" | "provider-owned";
+        };
+        IntegrationProviderListResponse: {
+            items: components["schemas"]["IntegrationProviderResponse"][];
         };
         UpdateIntegrationDto: {
             name?: string;
@@ -2255,6 +2301,31 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    providersAdminIntegrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationProviderListResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
             503: components["responses"]["Problem503"];
         };

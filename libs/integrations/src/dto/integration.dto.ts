@@ -133,3 +133,31 @@ export class IntegrationCheckResponse {
   @ApiPropertyOptional({ example: 'stream-chat refused the stored keys (stream_auth_2)' })
   detail?: string;
 }
+
+export class IntegrationFieldResponse {
+  @ApiProperty({ example: 'apiKey' }) name!: string;
+  @ApiProperty({ enum: ['url', 'text'] }) kind!: 'url' | 'text';
+  @ApiProperty({ description: 'May be left out when creating' }) optional!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Used when the field is left out' })
+  defaultValue!: string | null;
+  @ApiProperty() description!: string;
+}
+
+export class IntegrationProviderResponse {
+  @ApiProperty({ example: 'stream-chat' }) provider!: string;
+  @ApiProperty({ type: [IntegrationFieldResponse] }) settings!: IntegrationFieldResponse[];
+  @ApiProperty({
+    type: [IntegrationFieldResponse],
+    description: 'Sealed when written; never returned',
+  })
+  secrets!: IntegrationFieldResponse[];
+  @ApiProperty({
+    enum: ['chosen', 'provider-owned'],
+    description: 'chosen: Keyhouse picks the upstream user id; provider-owned: sent as it is',
+  })
+  upstreamUserIds!: 'chosen' | 'provider-owned';
+}
+
+export class IntegrationProviderListResponse {
+  @ApiProperty({ type: [IntegrationProviderResponse] }) items!: IntegrationProviderResponse[];
+}
