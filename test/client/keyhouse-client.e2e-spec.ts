@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createKeyhouseClient, type KeyhouseClient, KeyhouseProblemError } from '@keyhouse/client';
-import { MESH_LINK_TOKEN_PATH, type Sandbox, startSandbox } from '@keyhouse/sandbox';
+import { type Sandbox, startSandbox } from '@keyhouse/providers';
+import { FakeMesh, FakeStreamChat, MESH_LINK_TOKEN_PATH } from '@keyhouse/sandbox';
 import {
   createClient,
   expectNoSecretsInLogs,
@@ -56,7 +57,7 @@ describe('@keyhouse/client against a running gateway', () => {
     it('mints a Stream Chat token, and its tokenProvider mints a fresh one per call', async () => {
       const answer = await team.streamChat.token('ada', 600);
       secrets.add(answer.token);
-      expect(answer.apiKey).toBe(sandbox.streamChat.apiKey);
+      expect(answer.apiKey).toBe(sandbox.fake(FakeStreamChat).apiKey);
       expect(Date.parse(answer.expiresAt)).toBeGreaterThan(Date.now());
 
       const tokenProvider = team.streamChat.tokenProvider('ada');
@@ -97,7 +98,7 @@ describe('@keyhouse/client against a running gateway', () => {
     });
 
     it("stores a Mesh Link connection and returns Mesh Link's accessTokens for the user", async () => {
-      const payload = sandbox.mesh.connectAccount({ accounts: 2 });
+      const payload = sandbox.fake(FakeMesh).connectAccount({ accounts: 2 });
       payload.accountTokens.forEach((token) => secrets.add(token.accessToken));
       const stored = await team.mesh.storeConnections(
         'mesh-user',
@@ -135,7 +136,7 @@ describe('@keyhouse/client against a running gateway', () => {
     // Mesh's own 429 is a 503 upstream_unavailable with its Retry-After (the gateway does not
     // retry it): what the client must wait out.
     const meshRateLimited = (times: number) =>
-      sandbox.mesh.failNext({
+      sandbox.fake(FakeMesh).failNext({
         status: 429,
         times,
         path: MESH_LINK_TOKEN_PATH,

@@ -2,7 +2,7 @@
 // failure replays; `npm run fuzz` raises the number of runs. FUZZ_RUNS (runs per route),
 // FUZZ_SEED and FUZZ_TRACE=1 (print every request and answer) tune a run.
 import { Agent, request as httpRequest } from 'node:http';
-import { type Sandbox, startSandbox } from '@keyhouse/sandbox';
+import { type Sandbox, startSandbox } from '@keyhouse/providers';
 import {
   createClient,
   expectNoSecretsInLogs,

@@ -256,7 +256,7 @@ describe('keep-alive policies', () => {
   let stopFakes: () => Promise<void>;
 
   beforeAll(async () => {
-    const { startSandbox } = await import('@keyhouse/sandbox');
+    const { startSandbox } = await import('@keyhouse/providers');
     const sandbox = await startSandbox();
     stopFakes = () => sandbox.stop();
     gateway = await startGateway({

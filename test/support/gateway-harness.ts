@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type KeyhouseConfig, loadConfig } from '@keyhouse/config';
 import { createRootLogger } from '@keyhouse/observability';
+import { PROVIDER_REGISTRY, type ProviderDefinition, providerVariables } from '@keyhouse/providers';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 // The harness builds the real gateway exactly as main.ts does.
 // eslint-disable-next-line no-restricted-imports
@@ -39,13 +40,16 @@ export interface GatewayOptions {
   readonly env?: Record<string, string | undefined>;
   /** Reuse a database (several gateways on one database); otherwise a fresh one is made and dropped. */
   readonly database?: TestDatabase;
+  /** The providers the gateway is built with: the registry unless a test adds its own. */
+  readonly providers?: readonly ProviderDefinition[];
 }
 
 /** The real gateway on a loopback port, over a fresh database, with every log line captured. */
 export async function startGateway(options: GatewayOptions = {}): Promise<GatewayHarness> {
   const database = options.database ?? (await createTestDatabase());
   const adminKey = `test-admin-${randomBytes(24).toString('base64url')}`;
-  const config = loadConfig({
+  const providers = options.providers ?? PROVIDER_REGISTRY;
+  const config = loadConfig(providerVariables(providers), {
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
     HOST: '127.0.0.1',
@@ -62,7 +66,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   });
   const logs = new LogCapture();
   const logger = createRootLogger({ level: config.logLevel, destination: logs, name: 'gateway' });
-  const app = await createGatewayApp(config, logger);
+  const app = await createGatewayApp(config, logger, providers);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

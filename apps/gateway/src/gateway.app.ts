@@ -5,6 +5,7 @@ import {
   type HttpHardeningOptions,
 } from '@keyhouse/common';
 import type { KeyhouseConfig } from '@keyhouse/config';
+import { PROVIDER_REGISTRY, type ProviderDefinition } from '@keyhouse/providers';
 import {
   generateRequestId,
   MetricsRegistry,
@@ -26,6 +27,7 @@ import { buildOpenApiDocument } from './openapi/openapi-document';
 export async function createGatewayApp(
   config: KeyhouseConfig,
   rootLogger: Logger,
+  providers: readonly ProviderDefinition[] = PROVIDER_REGISTRY,
 ): Promise<NestFastifyApplication> {
   const hardening = hardeningOptions(config);
   const adapter = new FastifyAdapter({
@@ -38,7 +40,7 @@ export async function createGatewayApp(
     ...GRACEFUL_HTTP_OPTIONS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register(config, rootLogger),
+    GatewayModule.register(config, rootLogger, providers),
     adapter,
     {
       logger: new PinoNestLogger(rootLogger),

@@ -8,9 +8,10 @@ import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
 import { IntegrationsModule } from '@keyhouse/integrations';
 import {
-  PROVIDER_DEFINITIONS,
-  PROVIDER_NAMES,
+  PROVIDER_REGISTRY,
   ProviderAdminModule,
+  type ProviderDefinition,
+  providerNames,
   ProvidersModule,
 } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
@@ -23,7 +24,12 @@ import type { Logger } from 'pino';
 /** The HTTP gateway: public /v1 routes, /admin, health, metrics, docs, the /console. */
 @Module({})
 export class GatewayModule {
-  static register(config: KeyhouseConfig, rootLogger: Logger): DynamicModule {
+  /** `providers`: the registry; a test adds its own provider to it (the sixth-provider suite). */
+  static register(
+    config: KeyhouseConfig,
+    rootLogger: Logger,
+    providers: readonly ProviderDefinition[] = PROVIDER_REGISTRY,
+  ): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -31,11 +37,11 @@ export class GatewayModule {
         ObservabilityModule.forRoot(rootLogger, { http: true }),
         DatabaseModule.forRoot('keyhouse-gateway'),
         AuditModule,
-        AuthModule.forRoot(PROVIDER_NAMES),
+        AuthModule.forRoot(providerNames(providers)),
         VaultModule,
         CredentialsModule,
-        IntegrationsModule.forRoot({ definitions: PROVIDER_DEFINITIONS, http: true }),
-        ProvidersModule,
+        IntegrationsModule.forRoot({ definitions: providers, http: true }),
+        ProvidersModule.forRoot(providers),
         ProviderAdminModule,
         RefreshModule.forRoot({ scheduler: config.refresh.enabled, http: true }),
         ConsoleModule,

@@ -3,13 +3,13 @@ import { closeGracefully, onShutdownSignal, StartedResources } from '@keyhouse/c
 import { ConfigurationError, type KeyhouseConfig, loadConfig, withSandbox } from '@keyhouse/config';
 import { resolveDatabase } from '@keyhouse/database';
 import { createRootLogger } from '@keyhouse/observability';
-import { startSandbox } from '@keyhouse/sandbox';
+import { providerVariables, startSandbox } from '@keyhouse/providers';
 import type { Logger } from 'pino';
 import { createGatewayApp } from './gateway.app';
 import { listeningPort, printAdminKeyOnce, printListening } from './startup-banner';
 
 async function main(): Promise<void> {
-  const configured = loadConfig();
+  const configured = loadConfig(providerVariables());
   const logger = createRootLogger({ level: configured.logLevel, name: 'gateway' });
   for (const warning of configured.warnings) {
     logger.warn(warning);

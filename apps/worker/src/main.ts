@@ -2,11 +2,12 @@ import { closeGracefully, onShutdownSignal, StartedResources } from '@keyhouse/c
 import { ConfigurationError, type KeyhouseConfig, loadConfig } from '@keyhouse/config';
 import { resolveDatabase } from '@keyhouse/database';
 import { createRootLogger } from '@keyhouse/observability';
+import { providerVariables } from '@keyhouse/providers';
 import type { Logger } from 'pino';
 import { createWorkerApp } from './worker.app';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(providerVariables());
   const logger = createRootLogger({ level: config.logLevel, name: 'worker' });
   for (const warning of config.warnings) {
     logger.warn(warning);

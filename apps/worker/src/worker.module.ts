@@ -4,7 +4,7 @@ import { ConfigModule, type KeyhouseConfig } from '@keyhouse/config';
 import { DatabaseModule } from '@keyhouse/database';
 import { ObservabilityModule } from '@keyhouse/observability';
 import { IntegrationsModule } from '@keyhouse/integrations';
-import { PROVIDER_DEFINITIONS, ProvidersModule } from '@keyhouse/providers';
+import { PROVIDER_REGISTRY, ProvidersModule } from '@keyhouse/providers';
 import { RefreshModule } from '@keyhouse/refresh';
 import { VaultModule } from '@keyhouse/vault';
 import { WebhooksModule } from '@keyhouse/webhooks';
@@ -24,8 +24,8 @@ export class WorkerModule {
         DatabaseModule.forRoot('keyhouse-worker'),
         AuditModule,
         VaultModule,
-        IntegrationsModule.forRoot({ definitions: PROVIDER_DEFINITIONS, http: false }),
-        ProvidersModule,
+        IntegrationsModule.forRoot({ definitions: PROVIDER_REGISTRY, http: false }),
+        ProvidersModule.forRoot(PROVIDER_REGISTRY),
         RefreshModule.forRoot({ scheduler: true, http: false }),
         WebhooksModule.forRoot({ scheduler: true, http: false }),
       ],

@@ -91,7 +91,10 @@ export class AuditService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const left = await this.batcher.writeAll();
     if (left > 0) {
-      this.logger.error({ events: left }, 'audit events lost at shutdown: the database refused them');
+      this.logger.error(
+        { events: left },
+        'audit events lost at shutdown: the database refused them',
+      );
     }
   }
 

@@ -5,7 +5,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -44,11 +43,10 @@ const toInteger = () =>
 const emptyToUndefined = () =>
   Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
 
-const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
-
 /**
- * Every environment variable Keyhouse reads, with its validation. The contract's configuration
- * table is the contract for the names; the tuning knobs below it are Keyhouse's own.
+ * Every environment variable Keyhouse reads, with its validation, except the providers':
+ * each provider's definition declares its own (see provider-variables.ts). The contract's
+ * configuration table is the contract for the names; the tuning knobs are Keyhouse's own.
  */
 export class EnvironmentVariables {
   @IsOptional()
@@ -306,32 +304,4 @@ export class EnvironmentVariables {
   @toBoolean()
   @IsBoolean()
   SANDBOX?: boolean;
-
-  @IsOptional() @emptyToUndefined() @IsUrl(url) TPA_STREAM_BASE_URL?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) TPA_STREAM_ACCESS_KEY?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) TPA_STREAM_SECRET_KEY?: string;
-
-  @IsOptional() @emptyToUndefined() @IsUrl(url) STREAM_CHAT_BASE_URL?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) STREAM_CHAT_API_KEY?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) STREAM_CHAT_API_SECRET?: string;
-
-  @IsOptional() @emptyToUndefined() @IsUrl(url) MYDATAHELPS_TOKEN_URL?: string;
-  @IsOptional()
-  @emptyToUndefined()
-  @IsString()
-  @MaxLength(512)
-  MYDATAHELPS_SERVICE_ACCOUNT?: string;
-  @IsOptional()
-  @emptyToUndefined()
-  @Matches(/-----BEGIN (RSA )?PRIVATE KEY-----/, {
-    message: 'MYDATAHELPS_PRIVATE_KEY must be a PEM private key',
-  })
-  MYDATAHELPS_PRIVATE_KEY?: string;
-
-  @IsOptional() @emptyToUndefined() @IsUrl(url) MESH_BASE_URL?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) MESH_CLIENT_ID?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) MESH_CLIENT_SECRET?: string;
-
-  @IsOptional() @emptyToUndefined() @IsUrl(url) API_STREAM_BASE_URL?: string;
-  @IsOptional() @emptyToUndefined() @IsString() @MaxLength(512) API_STREAM_API_KEY?: string;
 }

@@ -4,9 +4,9 @@ export { KeyhouseConfig } from './keyhouse-config';
 export type {
   LogLevel,
   NodeEnvironment,
-  ProviderConfigName,
   ProviderSettings,
   ProvidersConfig,
 } from './keyhouse-config';
-export { DEFAULT_PROVIDER_URLS, isConfigured, loadConfig, withSandbox } from './load-config';
+export { loadConfig, withSandbox } from './load-config';
+export type { CredentialVariable, ProviderVariables } from './provider-variables';
 export { Secret } from './secret';

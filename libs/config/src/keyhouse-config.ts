@@ -1,26 +1,22 @@
+import type { ProviderVariables } from './provider-variables';
 import type { Secret } from './secret';
 
 export type NodeEnvironment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** Credentials for one upstream; a provider is "configured" when it has them all. */
+/** One provider's environment variables, read; a provider is "configured" when it has them all. */
 export interface ProviderSettings {
+  /** Without trailing slashes; the declared default while the variable is unset. */
   readonly baseUrl: string;
-  /** Public or identifying part (access key, API key, client id, service account). */
-  readonly clientId?: string;
-  /** Secret part (secret key, API secret, client secret, private key PEM). */
-  readonly clientSecret?: Secret;
+  /** The credential variables that are set, by variable name. */
+  readonly credentials: Readonly<Record<string, Secret>>;
+  readonly configured: boolean;
+  /** What was read (names only): the sandbox overlay and the warnings iterate over these. */
+  readonly variables: ProviderVariables;
 }
 
-export interface ProvidersConfig {
-  readonly tpaStream: ProviderSettings;
-  readonly streamChat: ProviderSettings;
-  readonly myDataHelps: ProviderSettings;
-  readonly mesh: ProviderSettings;
-  readonly apiStream: ProviderSettings;
-}
-
-export type ProviderConfigName = keyof ProvidersConfig;
+/** By provider name ('tpa-stream'), one entry for each provider whose variables were given. */
+export type ProvidersConfig = Readonly<Record<string, ProviderSettings>>;
 
 /**
  * The validated configuration, built once at boot by `loadConfig`. Code takes it by

@@ -3,38 +3,32 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ConfigurationError } from './config.errors';
 import { EnvironmentVariables } from './environment-variables';
-import type {
-  KeyhouseConfig,
-  LogLevel,
-  NodeEnvironment,
-  ProviderSettings,
-  ProvidersConfig,
-} from './keyhouse-config';
+import type { KeyhouseConfig, LogLevel, NodeEnvironment } from './keyhouse-config';
 import {
+  assertDistinct,
   halfConfiguredProviders,
-  PROVIDER_VARIABLES,
   providerVariableNames,
+  providerVariableProblems,
+  type ProviderVariables,
+  readProviders,
 } from './provider-variables';
 import { Secret } from './secret';
 import { vaultKeysProblems } from './vault-keys-check';
-
-export const DEFAULT_PROVIDER_URLS = {
-  tpaStream: 'https://app.tpastream.com',
-  streamChat: 'https://chat.stream-io-api.com',
-  myDataHelps: 'https://mydatahelps.org/identityserver/connect/token',
-  mesh: 'https://integration-api.meshconnect.com',
-  apiStream: 'https://live.api.stream',
-} as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Builds the one configuration object from an environment (the process's by default, a
- * literal in tests); the only reader of process.env. Every invalid variable is reported by name at once; values are
- * never echoed, since some are secrets.
+ * literal in tests); the only reader of process.env. The providers' variables come from
+ * their definitions (the providers registry), so this lib names no provider. Every invalid
+ * variable is reported by name at once; values are never echoed, since some are secrets.
  */
-export function loadConfig(environment: Environment = process.env): KeyhouseConfig {
-  return buildConfig(environment);
+export function loadConfig(
+  providers: readonly ProviderVariables[],
+  environment: Environment = process.env,
+): KeyhouseConfig {
+  assertDistinct(providers);
+  return buildConfig(environment, providers);
 }
 
 /**
@@ -47,31 +41,39 @@ export function withSandbox(
   environment: Environment = process.env,
 ): KeyhouseConfig {
   const overlay: Record<string, string | undefined> = {};
-  for (const provider of Object.keys(PROVIDER_VARIABLES) as (keyof ProvidersConfig)[]) {
-    if (!isConfigured(config.providers[provider])) {
-      for (const name of providerVariableNames(provider)) {
+  const providers = Object.values(config.providers);
+  for (const provider of providers) {
+    if (!provider.configured) {
+      for (const name of providerVariableNames(provider.variables)) {
         overlay[name] = sandboxEnvironment[name];
       }
     }
   }
-  return buildConfig({ ...environment, ...overlay, SANDBOX: 'true' });
+  return buildConfig(
+    { ...environment, ...overlay, SANDBOX: 'true' },
+    providers.map((provider) => provider.variables),
+  );
 }
 
-function buildConfig(environment: Environment): KeyhouseConfig {
+function buildConfig(
+  environment: Environment,
+  providerVariables: readonly ProviderVariables[],
+): KeyhouseConfig {
   const variables = plainToInstance(EnvironmentVariables, { ...environment });
   const problems = [
     ...validateSync(variables, { forbidUnknownValues: false }).flatMap((error) =>
       Object.values(error.constraints ?? {}).map((message) => withName(error.property, message)),
     ),
     ...vaultKeysProblems(variables.VAULT_KEYS, variables.VAULT_ACTIVE_KEY),
+    ...providerVariableProblems(environment, providerVariables),
   ];
   if (problems.length > 0) {
     throw new ConfigurationError(problems);
   }
   const nodeEnv = (variables.NODE_ENV ?? 'development') as NodeEnvironment;
   const isProduction = nodeEnv === 'production';
-  const providers = readProviders(variables);
-  const anyProviderConfigured = Object.values(providers).some(isConfigured);
+  const providers = readProviders(environment, providerVariables);
+  const anyProviderConfigured = Object.values(providers).some((provider) => provider.configured);
   const sandbox = variables.SANDBOX ?? (!isProduction && !anyProviderConfigured);
 
   const config: KeyhouseConfig = {
@@ -137,7 +139,7 @@ function buildConfig(environment: Environment): KeyhouseConfig {
     },
     sandbox,
     providers,
-    warnings: halfConfiguredProviders(environment),
+    warnings: halfConfiguredProviders(environment, providerVariables),
   };
   assertLeaseOutlastsCalls(config);
   assertProductionSafe(config);
@@ -177,46 +179,6 @@ function assertProductionSafe(config: KeyhouseConfig): void {
   if (problems.length > 0) {
     throw new ConfigurationError(problems);
   }
-}
-
-function readProviders(variables: EnvironmentVariables): ProvidersConfig {
-  return {
-    tpaStream: provider(
-      variables.TPA_STREAM_BASE_URL ?? DEFAULT_PROVIDER_URLS.tpaStream,
-      variables.TPA_STREAM_ACCESS_KEY,
-      variables.TPA_STREAM_SECRET_KEY,
-    ),
-    streamChat: provider(
-      variables.STREAM_CHAT_BASE_URL ?? DEFAULT_PROVIDER_URLS.streamChat,
-      variables.STREAM_CHAT_API_KEY,
-      variables.STREAM_CHAT_API_SECRET,
-    ),
-    myDataHelps: provider(
-      variables.MYDATAHELPS_TOKEN_URL ?? DEFAULT_PROVIDER_URLS.myDataHelps,
-      variables.MYDATAHELPS_SERVICE_ACCOUNT,
-      variables.MYDATAHELPS_PRIVATE_KEY,
-    ),
-    mesh: provider(
-      variables.MESH_BASE_URL ?? DEFAULT_PROVIDER_URLS.mesh,
-      variables.MESH_CLIENT_ID,
-      variables.MESH_CLIENT_SECRET,
-    ),
-    apiStream: provider(
-      variables.API_STREAM_BASE_URL ?? DEFAULT_PROVIDER_URLS.apiStream,
-      // api.stream has a single API key, which is the secret.
-      undefined,
-      variables.API_STREAM_API_KEY,
-    ),
-  };
-}
-
-function provider(baseUrl: string, clientId?: string, clientSecret?: string): ProviderSettings {
-  return { baseUrl: baseUrl.replace(/\/+$/, ''), clientId, clientSecret: secretOf(clientSecret) };
-}
-
-/** api.stream is configured by its key alone; the others need both halves. */
-export function isConfigured(settings: ProviderSettings): boolean {
-  return settings.clientSecret !== undefined;
 }
 
 function secretOf(value: string | undefined): Secret | undefined {

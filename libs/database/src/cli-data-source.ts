@@ -6,7 +6,8 @@ import { loadConfig } from '@keyhouse/config';
 import { DataSource } from 'typeorm';
 
 const root = join(__dirname, '..', '..', '..');
-const url = loadConfig().database.url;
+// Migrations need no provider, so none of their variables is read.
+const url = loadConfig([]).database.url;
 if (!url) {
   throw new Error(
     'DATABASE_URL must be set for the TypeORM CLI (npm run migration:generate starts a scratch database itself)',

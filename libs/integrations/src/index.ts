@@ -7,7 +7,9 @@ export {
   environmentIntegrationId,
   Integration,
 } from './integration';
+export { providerVariablesOf, variablesOfFields } from './definition-environment';
 export {
+  type EnvironmentField,
   type FieldSpec,
   INTEGRATION_DEFINITIONS,
   type IntegrationDefinition,

@@ -1,4 +1,4 @@
-import type { ProviderConfigName, ProviderSettings } from '@keyhouse/config';
+import type { CredentialVariable } from '@keyhouse/config';
 
 /** One setting or secret of a provider app, as an admin writes it. */
 export interface FieldSpec {
@@ -21,19 +21,27 @@ export interface IntegrationDefinition {
   readonly settings: readonly FieldSpec[];
   readonly secrets: readonly FieldSpec[];
   /**
-   * Where the environment integration's fields come from in the loaded configuration;
-   * absent for a provider that is configured only through stored integrations.
+   * The environment variables that make the read-only environment integration: the variable
+   * of the URL setting (its default is that setting's `defaultValue`) and one variable per
+   * credential field. Absent for a provider configured only through stored integrations.
    */
   readonly environment?: {
-    readonly config: ProviderConfigName;
-    /** Field name → the part of the provider's environment settings that holds it. */
-    readonly fields: Readonly<Record<string, keyof ProviderSettings>>;
+    readonly baseUrl: EnvironmentField;
+    readonly credentials: readonly EnvironmentField[];
   };
   /**
    * `chosen`: Keyhouse picks the upstream user id (derived per team where shared);
    * `provider-owned`: the upstream owns it (a MyDataHelps participant id), sent as it is.
    */
   readonly upstreamUserIds: 'chosen' | 'provider-owned';
+}
+
+/** One field (a setting or a secret) and the environment variable that holds it. */
+export interface EnvironmentField {
+  readonly field: string;
+  readonly variable: string;
+  /** A stricter check of the variable than "at most 512 characters" (a PEM key's shape). */
+  readonly format?: CredentialVariable['format'];
 }
 
 /** How the definitions reach the integrations module (see IntegrationsModule.forRoot). */

@@ -1,4 +1,5 @@
 import { loadConfig } from '@keyhouse/config';
+import { providerVariablesOf, variablesOfFields } from './definition-environment';
 import { environmentIntegration, environmentIntegrationId } from './integration';
 import type { IntegrationDefinition } from './integration-definition';
 import { fieldProblems, withDefaults } from './integration-fields';
@@ -11,11 +12,53 @@ const DEFINITION: IntegrationDefinition = {
   ],
   secrets: [{ name: 'apiSecret', kind: 'text', description: '' }],
   environment: {
-    config: 'streamChat',
-    fields: { baseUrl: 'baseUrl', apiKey: 'clientId', apiSecret: 'clientSecret' },
+    baseUrl: { field: 'baseUrl', variable: 'STREAM_CHAT_BASE_URL' },
+    credentials: [
+      { field: 'apiKey', variable: 'STREAM_CHAT_API_KEY' },
+      { field: 'apiSecret', variable: 'STREAM_CHAT_API_SECRET' },
+    ],
   },
   upstreamUserIds: 'chosen',
 };
+const VARIABLES = [providerVariablesOf(DEFINITION)!];
+
+describe('providerVariablesOf', () => {
+  it('declares the variables, the URL default being the setting default', () => {
+    expect(VARIABLES[0]).toEqual({
+      provider: 'stream-chat',
+      baseUrl: { name: 'STREAM_CHAT_BASE_URL', defaultValue: 'https://chat.example' },
+      credentials: [{ name: 'STREAM_CHAT_API_KEY' }, { name: 'STREAM_CHAT_API_SECRET' }],
+    });
+    expect(providerVariablesOf({ ...DEFINITION, environment: undefined })).toBeNull();
+  });
+
+  it('refuses an environment that names a field the provider lacks, or a URL without default', () => {
+    const environment = DEFINITION.environment!;
+    expect(() =>
+      providerVariablesOf({
+        ...DEFINITION,
+        environment: { ...environment, credentials: [{ field: 'nope', variable: 'X' }] },
+      }),
+    ).toThrow(/names no field nope/);
+    expect(() =>
+      providerVariablesOf({
+        ...DEFINITION,
+        environment: { ...environment, baseUrl: { field: 'apiKey', variable: 'X' } },
+      }),
+    ).toThrow(/url setting with a default/);
+  });
+
+  it('maps field values back to variables (the URL and keys of a sandbox fake)', () => {
+    expect(
+      variablesOfFields(DEFINITION, { baseUrl: 'http://127.0.0.1:1', apiKey: 'k', apiSecret: 's' }),
+    ).toEqual({
+      STREAM_CHAT_BASE_URL: 'http://127.0.0.1:1',
+      STREAM_CHAT_API_KEY: 'k',
+      STREAM_CHAT_API_SECRET: 's',
+    });
+    expect(() => variablesOfFields(DEFINITION, { baseUrl: 'http://x' })).toThrow(/apiKey/);
+  });
+});
 
 describe('environmentIntegrationId', () => {
   it('is a stable uuid per provider', () => {
@@ -28,21 +71,23 @@ describe('environmentIntegrationId', () => {
 
 describe('environmentIntegration', () => {
   it('reads the provider variables, and is absent without a required one', () => {
-    const config = loadConfig({
+    const config = loadConfig(VARIABLES, {
       STREAM_CHAT_API_KEY: 'key',
       STREAM_CHAT_API_SECRET: 'secret-value',
       SANDBOX: 'false',
     });
     const integration = environmentIntegration(DEFINITION, config)!;
     expect(integration.settings).toEqual({
-      baseUrl: 'https://chat.stream-io-api.com',
+      baseUrl: 'https://chat.example',
       apiKey: 'key',
     });
     expect(integration.secret('apiSecret')).toBe('secret-value');
     expect(integration).toMatchObject({ teams: ['*'], userIds: 'derived', source: 'environment' });
     // Secrets stay out of serialisation.
     expect(JSON.stringify(integration)).not.toContain('secret-value');
-    expect(environmentIntegration(DEFINITION, loadConfig({ SANDBOX: 'false' }))).toBeNull();
+    expect(
+      environmentIntegration(DEFINITION, loadConfig(VARIABLES, { SANDBOX: 'false' })),
+    ).toBeNull();
   });
 });
 

@@ -74,7 +74,7 @@ export function environmentIntegrationId(provider: string): string {
   ].join('-');
 }
 
-/** The provider's environment integration, or null when the environment lacks a required field. */
+/** The provider's environment integration, or null while its variables are not all set. */
 export function environmentIntegration(
   definition: IntegrationDefinition,
   config: KeyhouseConfig,
@@ -83,15 +83,20 @@ export function environmentIntegration(
   if (!environment) {
     return null;
   }
-  const source = config.providers[environment.config];
-  const read = (name: string): string | undefined => {
-    const part = environment.fields[name];
-    const value = part === undefined ? undefined : source[part];
-    return value === undefined ? undefined : typeof value === 'string' ? value : value.reveal();
-  };
+  const source = config.providers[definition.provider];
+  if (!source?.configured) {
+    return null;
+  }
+  const values = new Map<string, string>([[environment.baseUrl.field, source.baseUrl]]);
+  for (const { field, variable } of environment.credentials) {
+    const value = source.credentials[variable];
+    if (value !== undefined) {
+      values.set(field, value.reveal());
+    }
+  }
   const settings: Record<string, string> = {};
   for (const field of definition.settings) {
-    const value = read(field.name) ?? field.defaultValue;
+    const value = values.get(field.name) ?? field.defaultValue;
     if (value !== undefined) {
       settings[field.name] = value;
     } else if (!field.optional) {
@@ -100,7 +105,7 @@ export function environmentIntegration(
   }
   const secrets = new Map<string, string>();
   for (const field of definition.secrets) {
-    const value = read(field.name);
+    const value = values.get(field.name);
     if (value !== undefined) {
       secrets.set(field.name, value);
     } else if (!field.optional) {

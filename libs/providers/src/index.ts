@@ -5,6 +5,7 @@ export {
   UpstreamHttp,
 } from './http/upstream-http.service';
 export { assertReadableByDevelopmentKey } from './development-cap';
+export { jsonObject, numberField, retryAfterSeconds, stringField } from './http/json-body';
 export { jwtLifetimeSeconds } from './jwt-expiry';
 export {
   ProviderError,
@@ -12,12 +13,11 @@ export {
   providerErrors,
   SecondFactorRequired,
 } from './provider.errors';
-export {
-  PROVIDER_DEFINITIONS,
-  PROVIDER_NAMES,
-  PROVIDER_REGISTRY,
-  ProviderRegistry,
-} from './provider-registry';
+export type { ProviderDefinition } from './provider-definition';
+export { PROVIDER_REGISTRY, providerNames, providerVariables } from './provider-registry';
+export { ProviderRegistry } from './provider-registry.service';
+export { type Sandbox, type SandboxOptions, startSandbox } from './provider-sandbox';
+export { ProviderCoreModule } from './provider-core.module';
 export { ProviderAdminModule } from './admin/provider-admin.module';
 export { ProviderIntegrations } from './provider-integrations.service';
 export { ProvidersModule } from './providers.module';

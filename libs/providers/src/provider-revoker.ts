@@ -1,7 +1,7 @@
 import type { CredentialEntity, TokenSecrets, UpstreamRevoker } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { ProviderIntegrations } from './provider-integrations.service';
-import { ProviderRegistry } from './provider-registry';
+import { ProviderRegistry } from './provider-registry.service';
 
 /**
  * Deleting a credential revokes it upstream through its provider, where the upstream can,

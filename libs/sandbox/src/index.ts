@@ -4,7 +4,10 @@ export type {
   FakeResponse,
   HttpMethod,
   RecordedRequest,
+  Route,
 } from './common/fake-http';
+export { secretsMatch } from './common/constant-time';
+export { hasContentType, parseJsonObject } from './common/request-body';
 export { FakeServer } from './common/fake-server';
 export type { FailNextOptions, HangNextOptions } from './common/fault-injector';
 export {
@@ -62,4 +65,4 @@ export {
   DEFAULT_MAX_DURATION_MS,
 } from './api-stream/create-token-request';
 export { GrpcCode } from './api-stream/grpc-status';
-export { type Sandbox, type SandboxOptions, startSandbox } from './sandbox';
+export { type SandboxFake, type StartedFake, startFake } from './sandbox-fake';

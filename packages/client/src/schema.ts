@@ -598,26 +598,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Your team's events in commit order; keep the cursor and you miss none
-         * @description Scope: `events:read`.
-         */
-        get: operations["listEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/tpa-stream/connect-tokens": {
         parameters: {
             query?: never;
@@ -756,6 +736,26 @@ export interface paths {
          * @description Scope: `tokens:issue`.
          */
         post: operations["createApiStreamAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your team's events in commit order; keep the cursor and you miss none
+         * @description Scope: `events:read`.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1275,24 +1275,6 @@ export interface components {
             items: components["schemas"]["AdminWebhookResponse"][];
             nextCursor: string | null;
         };
-        EventResponse: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            type: "credential.created" | "credential.needs_reauth" | "credential.recovered" | "credential.expired" | "credential.revoked" | "credential.refresh_failing" | "webhook.test";
-            /** Format: date-time */
-            occurredAt: string;
-            team: string;
-            /** @description The credential's metadata as /v1/credentials shows it (never a token), plus `reason` where there is one */
-            data: {
-                [key: string]: unknown;
-            };
-        };
-        EventPageResponse: {
-            items: components["schemas"]["EventResponse"][];
-            /** @description Pass back as `cursor` to read on; the same cursor again when nothing is new */
-            nextCursor: string | null;
-        };
         CreateConnectTokenDto: {
             /**
              * @description Your user's id
@@ -1462,6 +1444,24 @@ export interface components {
             upstreamUserId: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        EventResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "credential.created" | "credential.needs_reauth" | "credential.recovered" | "credential.expired" | "credential.revoked" | "credential.refresh_failing" | "webhook.test";
+            /** Format: date-time */
+            occurredAt: string;
+            team: string;
+            /** @description The credential's metadata as /v1/credentials shows it (never a token), plus `reason` where there is one */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventPageResponse: {
+            items: components["schemas"]["EventResponse"][];
+            /** @description Pass back as `cursor` to read on; the same cursor again when nothing is new */
+            nextCursor: string | null;
         };
         /**
          * @description Stable and machine-readable; branch on this, not on `title` or `detail`
@@ -2834,37 +2834,6 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
-    listEvents: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from a previous page */
-                cursor?: string;
-                /** @description Comma-separated event types; all types when omitted */
-                types?: string[];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EventPageResponse"];
-                };
-            };
-            400: components["responses"]["Problem400"];
-            401: components["responses"]["Problem401"];
-            403: components["responses"]["Problem403"];
-            429: components["responses"]["Problem429"];
-            503: components["responses"]["Problem503"];
-        };
-    };
     createTpaStreamConnectToken: {
         parameters: {
             query?: never;
@@ -3123,6 +3092,37 @@ export interface operations {
             424: components["responses"]["Problem424"];
             429: components["responses"]["Problem429"];
             502: components["responses"]["Problem502"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                /** @description Comma-separated event types; all types when omitted */
+                types?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPageResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
             503: components["responses"]["Problem503"];
         };
     };

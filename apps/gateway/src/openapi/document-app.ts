@@ -1,5 +1,6 @@
 import { loadConfig } from '@keyhouse/config';
 import { createRootLogger } from '@keyhouse/observability';
+import { providerVariables } from '@keyhouse/providers';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -12,7 +13,7 @@ import { buildOpenApiDocument } from './openapi-document';
  * nothing connects. The config only has to load; no value of it reaches the document.
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const config = loadConfig({
+  const config = loadConfig(providerVariables(), {
     NODE_ENV: 'test',
     DATABASE_URL: 'postgres://openapi@127.0.0.1:1/unused',
     VAULT_KEYS: `openapi:${Buffer.alloc(32).toString('base64')}`,

@@ -1,6 +1,7 @@
 import { admin, type Page, query } from '../api';
 import { formValues, h, replace } from '../dom';
 import type { PageContext } from '../router';
+import type { IntegrationProvider } from './integration-types';
 import { badge, emptyState, errorBox, table, timestamp } from '../ui';
 
 export interface AdminCredential {
@@ -23,7 +24,6 @@ export interface AdminCredential {
 }
 
 const STATUSES = ['', 'active', 'needs_reauth', 'expired', 'revoked'];
-const PROVIDERS = ['', 'tpa-stream', 'stream-chat', 'mydatahelps', 'api-stream', 'mesh'];
 const WITHIN: [string, string][] = [
   ['', 'any time'],
   ['3600', '1 hour'],
@@ -48,6 +48,10 @@ export async function renderCredentials({ main, params, navigate }: PageContext)
     status: params.get('status') ?? '',
     expiringWithinSeconds: params.get('expiringWithinSeconds') ?? '',
   };
+  // The providers this gateway knows, from the API, so the filter never lags the registry.
+  const providers = (
+    await admin.get<{ items: IntegrationProvider[] }>('integrations/providers')
+  ).items.map((known) => known.provider);
   const form = h(
     'form',
     { class: 'filters', 'data-testid': 'credential-filters' },
@@ -58,7 +62,7 @@ export async function renderCredentials({ main, params, navigate }: PageContext)
       'Provider',
       select(
         'provider',
-        PROVIDERS.map((p) => [p, p || 'any']),
+        ['', ...providers].map((p) => [p, p || 'any']),
         filters.provider,
       ),
     ),

@@ -3,7 +3,7 @@ import { RequestError } from '@keyhouse/common';
 import { IntegrationDirectory } from '@keyhouse/integrations';
 import { Injectable, Logger } from '@nestjs/common';
 import { ProviderError } from '../provider.errors';
-import { ProviderRegistry } from '../provider-registry';
+import { ProviderRegistry } from '../provider-registry.service';
 
 export type CheckResult =
   { readonly ok: true } | { readonly ok: false; readonly code: string; readonly detail: string };

@@ -1,8 +1,11 @@
-import type { IntegrationDefinition } from '@keyhouse/integrations';
+import { FakeMesh, startFake } from '@keyhouse/sandbox';
+import type { ProviderDefinition } from '../provider-definition';
 import { MESH } from './mesh-answers';
+import { MeshModule } from './mesh.module';
+import { MeshProvider } from './mesh.provider';
 
 /** Mesh: a client id and secret; Keyhouse chooses the userId of link tokens. */
-export const MESH_DEFINITION: IntegrationDefinition = {
+export const MESH_DEFINITION: ProviderDefinition = {
   provider: MESH,
   settings: [
     {
@@ -15,8 +18,19 @@ export const MESH_DEFINITION: IntegrationDefinition = {
   ],
   secrets: [{ name: 'clientSecret', kind: 'text', description: 'X-Client-Secret' }],
   environment: {
-    config: 'mesh',
-    fields: { baseUrl: 'baseUrl', clientId: 'clientId', clientSecret: 'clientSecret' },
+    baseUrl: { field: 'baseUrl', variable: 'MESH_BASE_URL' },
+    credentials: [
+      { field: 'clientId', variable: 'MESH_CLIENT_ID' },
+      { field: 'clientSecret', variable: 'MESH_CLIENT_SECRET' },
+    ],
   },
   upstreamUserIds: 'chosen',
+  module: MeshModule,
+  tokenProvider: MeshProvider,
+  sandbox: (options) =>
+    startFake(new FakeMesh(options), (fake) => ({
+      baseUrl: fake.baseUrl,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+    })),
 };

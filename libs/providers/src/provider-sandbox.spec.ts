@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import { loadConfig } from '@keyhouse/config';
-import { type Sandbox, startSandbox } from './sandbox';
+import { FakeMesh } from '@keyhouse/sandbox';
+import { providerVariables } from './provider-registry';
+import { type Sandbox, startSandbox } from './provider-sandbox';
 
 describe('startSandbox', () => {
   let sandbox: Sandbox;
@@ -33,9 +35,10 @@ describe('startSandbox', () => {
       ].sort(),
     );
     expect(environment.MYDATAHELPS_TOKEN_URL).toMatch(/\/identityserver\/connect\/token$/);
-    const config = loadConfig({ ...environment, SANDBOX: 'true' });
-    expect(config.providers.mesh.baseUrl).toBe(sandbox.mesh.baseUrl);
-    expect(config.providers.myDataHelps.baseUrl).toBe(environment.MYDATAHELPS_TOKEN_URL);
+    const config = loadConfig(providerVariables(), { ...environment, SANDBOX: 'true' });
+    expect(config.providers.mesh.baseUrl).toBe(sandbox.fake(FakeMesh).baseUrl);
+    expect(Object.values(config.providers).every((provider) => provider.configured)).toBe(true);
+    expect(config.providers.mydatahelps.baseUrl).toBe(environment.MYDATAHELPS_TOKEN_URL);
   });
 
   it('mints every kind of token from the variables alone, with the latency asked for', async () => {
@@ -87,7 +90,7 @@ describe('startSandbox', () => {
     });
     expect(service.status).toBe(200);
 
-    const { accountTokens, brokerType } = sandbox.mesh.connectAccount();
+    const { accountTokens, brokerType } = sandbox.fake(FakeMesh).connectAccount();
     const mesh = await fetch(`${environment.MESH_BASE_URL}/api/v1/token/refresh`, {
       method: 'POST',
       headers: {
