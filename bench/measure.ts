@@ -6,6 +6,8 @@ export interface BenchRow {
   /** Latency percentiles in milliseconds, for benchmarks that measure requests. */
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** What the figure should reach (and whether it did), for benchmarks that have targets. */
+  readonly target?: string;
   readonly note?: string;
 }
 
@@ -57,14 +59,16 @@ export async function asyncOpsPerSecond(
   return (counts.reduce((sum, count) => sum + count, 0) * 1_000) / (performance.now() - start);
 }
 
-/** Latency columns appear only when some row has them, so older tables keep their shape. */
+/** Latency and target columns appear only when some row has them, so older tables keep their shape. */
 export function formatTable(rows: readonly BenchRow[]): string {
   const latency = rows.some((row) => row.p50Ms !== undefined || row.p99Ms !== undefined);
+  const targets = rows.some((row) => row.target !== undefined);
   const cells = (row: BenchRow): string[] => [
     row.benchmark,
     row.variant,
     Number.isFinite(row.opsPerSecond) ? Math.round(row.opsPerSecond).toLocaleString('en-US') : '',
     ...(latency ? [formatMs(row.p50Ms), formatMs(row.p99Ms)] : []),
+    ...(targets ? [row.target ?? ''] : []),
     row.note ?? '',
   ];
   const header = [
@@ -72,9 +76,17 @@ export function formatTable(rows: readonly BenchRow[]): string {
     'variant',
     'ops/s',
     ...(latency ? ['p50 ms', 'p99 ms'] : []),
+    ...(targets ? ['target'] : []),
     'note',
   ];
-  const align = ['---', '---', '---:', ...(latency ? ['---:', '---:'] : []), '---'];
+  const align = [
+    '---',
+    '---',
+    '---:',
+    ...(latency ? ['---:', '---:'] : []),
+    ...(targets ? ['---'] : []),
+    '---',
+  ];
   const line = (values: readonly string[]) => `| ${values.join(' | ')} |`;
   return [line(header), `|${align.join('|')}|`, ...rows.map((row) => line(cells(row)))].join('\n');
 }

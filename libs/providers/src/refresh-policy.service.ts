@@ -1,16 +1,11 @@
 import { KeyhouseConfig } from '@keyhouse/config';
-import type { CredentialEntity } from '@keyhouse/vault';
+import type { CredentialEntity, StoredExpiry } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { expiryOf, insideRefreshLead, nextRefreshAt } from './refresh-schedule';
 import type { KeepAlive } from './token-provider';
 
 /** The timing columns of a credential, as just written. */
-export interface TimingState {
-  readonly obtainedAt: Date;
-  readonly expiresAt: Date | null;
-  readonly expiresInSeconds: number | null;
-  readonly refreshTokenExpiresAt: Date | null;
-  readonly refreshTokenExpiresInSeconds: number | null;
+export interface TimingState extends StoredExpiry {
   /** When the token was last read (issuing counts as a read). */
   readonly lastReadAt: Date | null;
 }

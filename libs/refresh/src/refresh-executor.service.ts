@@ -12,7 +12,7 @@ import {
   SecondFactorRequired,
   type TokenProvider,
 } from '@keyhouse/providers';
-import { CredentialLeases, type LeaseOutcome } from '@keyhouse/vault';
+import { CredentialLeases, expiryAfterRefresh, type LeaseOutcome } from '@keyhouse/vault';
 import { Injectable, Logger } from '@nestjs/common';
 import { retryAt, retryDelayMs } from './backoff';
 import type { HeldLease } from './held-lease';
@@ -59,10 +59,19 @@ export class RefreshExecutor {
     private readonly integrations: ProviderIntegrations,
   ) {}
 
-  /** Works `lease` to its end; the lease is finished (no longer extended) when this settles. */
-  async run(lease: HeldLease, trigger: RefreshTrigger, actor: AuditActor): Promise<RefreshRun> {
+  /**
+   * Works `lease` to its end; the lease is finished (no longer extended) when this settles.
+   * `onAnswered` is called once the upstream call is over (answer or failure), before its
+   * result is written: from then on this run no longer occupies an upstream lane.
+   */
+  async run(
+    lease: HeldLease,
+    trigger: RefreshTrigger,
+    actor: AuditActor,
+    onAnswered: () => void = () => undefined,
+  ): Promise<RefreshRun> {
     try {
-      const run = await this.attempt(lease, trigger, actor);
+      const run = await this.attempt(lease, trigger, actor, onAnswered);
       this.metrics.refreshes.inc({ provider: lease.provider, outcome: run.outcome, trigger });
       return run;
     } finally {
@@ -74,6 +83,7 @@ export class RefreshExecutor {
     lease: HeldLease,
     trigger: RefreshTrigger,
     actor: AuditActor,
+    onAnswered: () => void,
   ): Promise<RefreshRun> {
     const { claim } = lease;
     const { credential } = claim;
@@ -122,6 +132,7 @@ export class RefreshExecutor {
     try {
       tokens = await refreshThrough(provider, { credential, secrets, now, integration });
     } catch (error) {
+      onAnswered();
       const verdict = lostAnswerAware(classifyFailure(error), claim);
       if (verdict.code === 'internal_error') {
         this.logger.error(
@@ -155,6 +166,7 @@ export class RefreshExecutor {
         ? { outcome: 'needs_reauth', code: verdict.code }
         : { outcome: 'retry', code: verdict.code };
     }
+    onAnswered();
     const written = await this.record(lease, tokens, provider, trigger, actor);
     if (written === 'answer_lost') {
       return { outcome: 'answer_lost' };
@@ -200,20 +212,10 @@ export class RefreshExecutor {
   ): Promise<LeaseOutcome | 'answer_lost'> {
     const { claim } = lease;
     const { credential } = claim;
-    const keepsRefreshExpiry = tokens.refreshTokenExpiresInSeconds === undefined;
-    const refreshTokenExpiresInSeconds = keepsRefreshExpiry
-      ? credential.refreshTokenExpiresInSeconds
-      : (tokens.refreshTokenExpiresInSeconds ?? null);
     const refreshAt = this.policy.nextRefreshAt(
       provider.keepAlive,
       {
-        obtainedAt: tokens.obtainedAt,
-        expiresAt: at(tokens.obtainedAt, tokens.expiresInSeconds),
-        expiresInSeconds: tokens.expiresInSeconds,
-        refreshTokenExpiresAt: keepsRefreshExpiry
-          ? credential.refreshTokenExpiresAt
-          : at(tokens.obtainedAt, refreshTokenExpiresInSeconds),
-        refreshTokenExpiresInSeconds,
+        ...expiryAfterRefresh(credential, tokens),
         lastReadAt: trigger === 'read' ? tokens.obtainedAt : credential.lastReadAt,
       },
       tokens.obtainedAt,
@@ -241,8 +243,4 @@ export class RefreshExecutor {
       ),
     );
   }
-}
-
-function at(start: Date, seconds: number | null): Date | null {
-  return seconds === null ? null : new Date(start.getTime() + seconds * 1_000);
 }

@@ -1,6 +1,6 @@
 import { systemActor } from '@keyhouse/audit';
 import { KeyhouseConfig } from '@keyhouse/config';
-import { CredentialLeases } from '@keyhouse/vault';
+import { CredentialLeaseRepository, CredentialLeases } from '@keyhouse/vault';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -17,21 +17,34 @@ import { RefreshStatusRepository } from './refresh-status.repository';
 
 const INTERVAL_NAME = 'keyhouse-refresh';
 const ACTOR = systemActor('refresh-scheduler');
+/** Rows claimed ahead of a free lane, as a share of the lanes (at least one). */
+const CLAIMED_AHEAD_SHARE = 0.2;
+/** Runs in progress (calling or writing) per lane, at most, before claiming waits. */
+const MAX_RUNS_PER_LANE = 2;
 
 /**
- * The background scheduler. Work runs in lanes (REFRESH_CONCURRENCY): each tick claims only
- * as many due credentials as there are free lanes (one statement, SKIP LOCKED, so any number
- * of processes share the work without overlap), starts each at once, and claims again as
- * lanes free up, until a claim comes back short. Nothing claimed waits in a queue, so no row
- * starts late in its lease. A tick never overlaps the previous one. On shutdown nothing new
- * is claimed and the work under way is written, not handed back.
+ * The background scheduler. Upstream calls run in lanes (REFRESH_CONCURRENCY): each tick
+ * claims as many due credentials as there are free lanes plus a few ready to start (one
+ * statement, SKIP LOCKED, so any number of processes share the work without overlap), and
+ * claims again as lanes free up, until a claim comes back short. A lane frees as soon as its
+ * upstream call is over; the answer is then written beside it (grouped with others), so a
+ * worker calls at the upstream's pace rather than waiting on its own writes. The few rows
+ * claimed ahead wait at most about one call for a lane, a small part of their lease, and
+ * the writes in progress are bounded too. A tick never overlaps the previous one. On
+ * shutdown nothing new is claimed or started, rows claimed ahead are handed back, and the
+ * work under way is written.
  */
 @Injectable()
 export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RefreshScheduler');
   private readonly startedAt = new Date();
   private tickInProgress?: Promise<void>;
+  /** Runs still in their upstream call (one per lane). */
   private readonly lanes = new Set<Promise<void>>();
+  /** Every run in progress: in its call, or writing what the upstream said. */
+  private readonly runs = new Set<Promise<void>>();
+  /** Claimed ahead, waiting for a lane. */
+  private readonly ready: HeldLease[] = [];
   private stopping = false;
   private interval?: NodeJS.Timeout;
 
@@ -41,6 +54,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
     private readonly keeper: LeaseKeeper,
     private readonly executor: RefreshExecutor,
     private readonly status: RefreshStatusRepository,
+    private readonly credentials: CredentialLeaseRepository,
     private readonly metrics: RefreshMetrics,
     private readonly owner: LeaseOwner,
     private readonly schedulerRegistry: SchedulerRegistry,
@@ -65,7 +79,14 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
       this.schedulerRegistry.deleteInterval(INTERVAL_NAME);
     }
     await this.tickInProgress;
-    await Promise.all(this.lanes);
+    // Claimed ahead but never started: nothing was presented, they go back at once.
+    await Promise.all(
+      this.ready.splice(0).map(async (lease) => {
+        await this.keeper.handBack(lease);
+        this.keeper.finish(lease);
+      }),
+    );
+    await Promise.all(this.runs);
     // On-demand refreshes of this process hold leases too: they are written before any goes back.
     await this.keeper.drain();
     try {
@@ -93,38 +114,60 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
 
   private async runTick(): Promise<void> {
     const { batchSize, concurrency } = this.config.refresh;
+    const claimedAhead = Math.ceil(concurrency * CLAIMED_AHEAD_SHARE);
     try {
       await this.status.heartbeat(this.owner.id, this.startedAt);
       while (!this.stopping) {
-        if (this.lanes.size >= concurrency) {
-          await Promise.race(this.lanes);
+        this.fillLanes();
+        const room = concurrency + claimedAhead - this.lanes.size - this.ready.length;
+        if (room <= 0 || this.runs.size >= MAX_RUNS_PER_LANE * concurrency) {
+          await Promise.race(this.lanes.size > 0 ? this.lanes : this.runs);
           continue;
         }
-        const wanted = Math.min(batchSize, concurrency - this.lanes.size);
+        const wanted = Math.min(batchSize, room);
         const claims = await this.keeper.claimDue(wanted);
         this.observeLateness(claims);
-        for (const claim of claims) {
-          this.startLane(claim);
-        }
+        this.ready.push(...claims);
+        this.fillLanes();
         if (claims.length < wanted) {
           break;
         }
       }
-      this.metrics.backlog.set(await this.status.countDue());
+      this.metrics.backlog.set((await this.credentials.dueAndOverdue()).due);
     } catch (error) {
       // The database may be restarting: the next tick tries again by itself.
       this.logger.warn({ err: error }, 'refresh tick failed');
     }
   }
 
-  private startLane(lease: HeldLease): void {
-    const lane: Promise<void> = this.refreshOne(lease).finally(() => this.lanes.delete(lane));
-    this.lanes.add(lane);
+  /** Starts claimed rows while lanes are free (also as each lane frees, between ticks). */
+  private fillLanes(): void {
+    while (
+      !this.stopping &&
+      this.ready.length > 0 &&
+      this.lanes.size < this.config.refresh.concurrency
+    ) {
+      this.startLane(this.ready.shift()!);
+    }
   }
 
-  private async refreshOne(lease: HeldLease): Promise<void> {
+  private startLane(lease: HeldLease): void {
+    let answered!: () => void;
+    const lane: Promise<void> = new Promise<void>((resolve) => (answered = resolve)).then(() => {
+      this.lanes.delete(lane);
+      this.fillLanes();
+    });
+    this.lanes.add(lane);
+    const run: Promise<void> = this.refreshOne(lease, answered).finally(() => {
+      answered();
+      this.runs.delete(run);
+    });
+    this.runs.add(run);
+  }
+
+  private async refreshOne(lease: HeldLease, answered: () => void): Promise<void> {
     try {
-      await this.executor.run(lease, 'schedule', ACTOR);
+      await this.executor.run(lease, 'schedule', ACTOR, answered);
     } catch (error) {
       // Nothing was presented (failures after presenting are retried while the lease
       // holds): left leased, it is taken over once the lease runs out.

@@ -1,22 +1,17 @@
-import { CredentialEntity } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { RefreshInstanceEntity } from './refresh-instance.entity';
 
-export interface CountByProviderStatus {
-  readonly provider: string;
-  readonly status: string;
-  readonly count: number;
-}
-
-/** Heartbeats of scheduler processes, and the aggregate queries behind the refresh status. */
+/**
+ * Heartbeats of scheduler processes. The counts of credentials behind the refresh status
+ * come from the vault's CredentialLeaseRepository, the one owner of that table's SQL.
+ */
 @Injectable()
 export class RefreshStatusRepository {
   constructor(
     @InjectRepository(RefreshInstanceEntity)
     private readonly instances: Repository<RefreshInstanceEntity>,
-    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
   ) {}
 
   async heartbeat(id: string, startedAt: Date): Promise<void> {
@@ -38,49 +33,5 @@ export class RefreshStatusRepository {
         .orderBy('instance.last_tick_at', 'DESC')
         .getMany()
     );
-  }
-
-  async countByProviderAndStatus(): Promise<CountByProviderStatus[]> {
-    const rows = await this.credentials
-      .createQueryBuilder('credential')
-      .select('credential.provider', 'provider')
-      .addSelect('credential.status', 'status')
-      .addSelect('count(*)::int', 'count')
-      .groupBy('credential.provider')
-      .addGroupBy('credential.status')
-      .orderBy('credential.provider')
-      .getRawMany<CountByProviderStatus>();
-    return rows;
-  }
-
-  /** Due now (refresh_at passed, not leased) and overdue (active but already expired). */
-  async dueAndOverdue(): Promise<{ due: number; overdue: number; leased: number }> {
-    const [row] = await this.credentials.query<{ due: number; overdue: number; leased: number }[]>(
-      `SELECT
-         count(*) FILTER (WHERE refresh_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now()))::int AS due,
-         count(*) FILTER (WHERE expires_at < now() AND refresh_at IS NOT NULL)::int AS overdue,
-         count(*) FILTER (WHERE lease_expires_at >= now())::int AS leased
-       FROM credentials WHERE status = 'active'`,
-    );
-    return row ?? { due: 0, overdue: 0, leased: 0 };
-  }
-
-  async countDue(): Promise<number> {
-    return (await this.dueAndOverdue()).due;
-  }
-
-  /** Current failures by code: credentials whose last refresh attempt failed. */
-  failuresByCode(): Promise<{ code: string; status: string; count: number }[]> {
-    return this.credentials
-      .createQueryBuilder('credential')
-      .select('credential.last_error', 'code')
-      .addSelect('credential.status', 'status')
-      .addSelect('count(*)::int', 'count')
-      .where('credential.last_error IS NOT NULL')
-      .andWhere(`credential.status <> 'revoked'`)
-      .groupBy('credential.last_error')
-      .addGroupBy('credential.status')
-      .orderBy('count', 'DESC')
-      .getRawMany();
   }
 }

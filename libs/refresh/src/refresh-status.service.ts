@@ -1,4 +1,5 @@
 import { KeyhouseConfig } from '@keyhouse/config';
+import { CredentialLeaseRepository } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
 import { RefreshStatusRepository } from './refresh-status.repository';
 
@@ -19,15 +20,16 @@ export class RefreshStatusService {
   constructor(
     private readonly config: KeyhouseConfig,
     private readonly repository: RefreshStatusRepository,
+    private readonly credentials: CredentialLeaseRepository,
   ) {}
 
   async status(): Promise<RefreshStatusView> {
     const liveWindowMs = Math.max(this.config.refresh.intervalMs * 5, 30_000);
     const [counts, queue, instances, failures] = await Promise.all([
-      this.repository.countByProviderAndStatus(),
-      this.repository.dueAndOverdue(),
+      this.credentials.countByProviderAndStatus(),
+      this.credentials.dueAndOverdue(),
       this.repository.recentInstances(new Date(Date.now() - liveWindowMs)),
-      this.repository.failuresByCode(),
+      this.credentials.failuresByCode(),
     ]);
     const credentials: Record<string, Record<string, number>> = {};
     for (const { provider, status, count } of counts) {

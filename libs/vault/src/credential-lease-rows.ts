@@ -2,7 +2,8 @@
 
 /**
  * One claim statement around `due` (a locking SELECT of id and previous_owner): sets the
- * owner, the expiry and a new fencing token, and says which rows still carried a lapsed lease.
+ * owner, the expiry and a new fencing token, and returns each claimed row whole (as it is
+ * after the claim) with whether it still carried a lapsed lease: no second read.
  */
 export function claimStatement(due: string): string {
   return `UPDATE credentials AS c SET lease_owner = $1,
@@ -10,17 +11,7 @@ export function claimStatement(due: string): string {
             lease_token = c.lease_token + 1
        FROM (${due}) AS due
       WHERE c.id = due.id
-      RETURNING c.id, due.previous_owner IS NOT NULL AS took_over`;
-}
-
-/** Claimed ids, each with whether it took over a lapsed lease. */
-export function claimedRows(rows: unknown): Map<string, boolean> {
-  return new Map(
-    rowsOf(rows)
-      .map((row) => row as { id?: unknown; took_over?: unknown })
-      .filter((row): row is { id: string; took_over: unknown } => typeof row.id === 'string')
-      .map((row) => [row.id, row.took_over === true]),
-  );
+      RETURNING c.*, due.previous_owner IS NOT NULL AS took_over`;
 }
 
 /**

@@ -1,11 +1,16 @@
 import { type AuditActor, AuditService } from '@keyhouse/audit';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { claimedRows, claimStatement, idsOf, latenessOf } from './credential-lease-rows';
-import { CredentialEntity, type CredentialMetadata } from './credential.entity';
-import { type CredentialEventSpec, reachesExpiry, withCredentialEvent } from './credential-events';
+import {
+  type ClaimedRow,
+  CredentialLeaseRepository,
+  type CompletionRow,
+} from './credential-lease.repository';
+import { latenessOf } from './credential-lease-rows';
+import type { CredentialEntity, CredentialMetadata } from './credential.entity';
+import { type CredentialEventSpec, reachesExpiry } from './credential-events';
+import { expiryAfterRefresh } from './credential-timing';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
+import { StatementGroups } from './statement-groups';
 
 /** A credential this process holds the refresh lease on, with the fencing token it got. */
 export interface LeasedCredential {
@@ -39,56 +44,60 @@ export interface RefreshWrite {
 
 export type LeaseOutcome = 'written' | 'lease_lost';
 
-const CLAIMABLE = `status = 'active' AND (lease_expires_at IS NULL OR lease_expires_at < now())`;
+/** Completions that arrive while earlier ones are being written go out together, up to this many. */
+const COMPLETION_GROUP_SIZE = 100;
+/** Completion statements in flight at once (each takes a pooled connection). */
+const COMPLETION_STATEMENTS_IN_FLIGHT = 2;
+/** A completion statement unanswered this long no longer holds back the ones behind it. */
+const COMPLETION_STALL_MS = 500;
 
 /**
  * The refresh leases on `credentials`. Postgres is the only coordinator: a claim is one
  * statement (FOR UPDATE SKIP LOCKED) that sets the owner, the expiry and a new fencing
  * token; every write after the upstream call is conditional on still holding that token,
  * so a process whose lease ran out (and was taken over) can never overwrite the successor.
+ * Completions are written in groups (one statement, each row under its own fence); a
+ * caller hears 'written' only once its group's statement has committed.
  */
 @Injectable()
 export class CredentialLeases {
+  private readonly completions: StatementGroups<CompletionRow, LeaseOutcome>;
+
   constructor(
-    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+    private readonly rows: CredentialLeaseRepository,
     private readonly cipher: CredentialCipher,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.completions = new StatementGroups(
+      async (group) => {
+        const written = await this.rows.completeAll(group);
+        return group.map((row) => (written.has(row.id) ? 'written' : 'lease_lost'));
+      },
+      {
+        maxSize: COMPLETION_GROUP_SIZE,
+        maxInFlight: COMPLETION_STATEMENTS_IN_FLIGHT,
+        stallMs: COMPLETION_STALL_MS,
+        keyOf: (row) => row.id,
+      },
+    );
+  }
 
-  /** Claims up to `limit` due credentials, most overdue first; returns the rows as claimed (re-read). */
+  /** Claims up to `limit` due credentials, most overdue first; the rows come back as claimed. */
   async claimDue(
     leaseOwner: string,
     limit: number,
     leaseSeconds: number,
   ): Promise<LeasedCredential[]> {
-    const rows: unknown = await this.credentials.query(
-      claimStatement(
-        `SELECT id, lease_owner AS previous_owner FROM credentials
-          WHERE ${CLAIMABLE} AND refresh_at IS NOT NULL AND refresh_at <= now()
-          ORDER BY refresh_at
-          LIMIT $3
-          FOR UPDATE SKIP LOCKED`,
-      ),
-      [leaseOwner, leaseSeconds, limit],
-    );
-    return this.loadClaims(claimedRows(rows), leaseOwner);
+    return leasedAs(leaseOwner, await this.rows.claimDue(leaseOwner, limit, leaseSeconds));
   }
 
-  /** Claims one credential of `team` now (on-demand or admin refresh); undefined if another holds it. */
+  /** Claims one credential now (on-demand or admin refresh); undefined if another holds it. */
   async claimOne(
     id: string,
     leaseOwner: string,
     leaseSeconds: number,
   ): Promise<LeasedCredential | undefined> {
-    const rows: unknown = await this.credentials.query(
-      claimStatement(
-        `SELECT id, lease_owner AS previous_owner FROM credentials
-          WHERE id = $3 AND ${CLAIMABLE}
-          FOR UPDATE`,
-      ),
-      [leaseOwner, leaseSeconds, id],
-    );
-    return (await this.loadClaims(claimedRows(rows), leaseOwner))[0];
+    return leasedAs(leaseOwner, await this.rows.claimOne(id, leaseOwner, leaseSeconds))[0];
   }
 
   /**
@@ -96,36 +105,17 @@ export class CredentialLeases {
    * claimed with, in one statement; returns the ids that were extended. A missing id lost its
    * fence: another process took the row over, and this one must stop working it.
    */
-  async extend(
+  extend(
     leaseOwner: string,
     held: readonly HeldFence[],
     leaseSeconds: number,
   ): Promise<Set<string>> {
-    if (held.length === 0) {
-      return new Set();
-    }
-    const rows: unknown = await this.credentials.query(
-      `UPDATE credentials AS c SET lease_expires_at = now() + make_interval(secs => $2)
-         FROM unnest($3::uuid[], $4::bigint[]) AS held(id, token)
-        WHERE c.id = held.id AND c.lease_token = held.token AND c.lease_owner = $1
-        RETURNING c.id`,
-      [
-        leaseOwner,
-        leaseSeconds,
-        held.map((lease) => lease.id),
-        held.map((lease) => lease.leaseToken),
-      ],
-    );
-    return new Set(idsOf(rows));
+    return this.rows.extend(leaseOwner, held, leaseSeconds);
   }
 
   /** Whether someone holds a live lease on the credential (for callers waiting their turn). */
-  async isLeased(id: string): Promise<boolean> {
-    const [row] = await this.credentials.query<unknown[]>(
-      `SELECT 1 FROM credentials WHERE id = $1 AND lease_owner IS NOT NULL AND lease_expires_at >= now()`,
-      [id],
-    );
-    return row !== undefined;
+  isLeased(id: string): Promise<boolean> {
+    return this.rows.isLeased(id);
   }
 
   openSecrets(claim: LeasedCredential): Promise<TokenSecrets> {
@@ -133,9 +123,10 @@ export class CredentialLeases {
   }
 
   /**
-   * Stores the new tokens in one statement, right after the upstream answered, and only if
-   * this process still holds the lease it claimed with. A rotated refresh token goes in the
-   * field the next refresh reads; no new refresh token keeps the old one.
+   * Stores the new tokens right after the upstream answered, and only if this process still
+   * holds the lease it claimed with; the statement is shared with the completions that
+   * arrive meanwhile. A rotated refresh token goes in the field the next refresh reads; no
+   * new refresh token keeps the old one. Rejects when the group's statement failed.
    */
   async complete(
     claim: LeasedCredential,
@@ -144,54 +135,33 @@ export class CredentialLeases {
   ): Promise<LeaseOutcome> {
     const { credential } = claim;
     const dataKey = await this.cipher.dataKeyOf(credential);
-    const access = this.cipher.sealField(credential, dataKey, 'access_token', write.accessToken);
-    const refresh =
-      write.refreshToken === null
-        ? null
-        : this.cipher.sealField(credential, dataKey, 'refresh_token', write.refreshToken);
-    const keepsRefreshExpiry = write.refreshTokenExpiresInSeconds === undefined;
-    const rows: unknown = await this.credentials.query(
-      `UPDATE credentials SET
-          encrypted_access_token = $1,
-          encrypted_refresh_token = COALESCE($2, encrypted_refresh_token),
-          obtained_at = $3,
-          expires_in_seconds = $4,
-          expires_at = CASE WHEN $4::int IS NULL THEN NULL ELSE $3::timestamptz + make_interval(secs => $4::int) END,
-          refresh_token_expires_in_seconds = CASE WHEN $5 THEN refresh_token_expires_in_seconds ELSE $6::int END,
-          refresh_token_expires_at = CASE WHEN $5 THEN refresh_token_expires_at
-                                          WHEN $6::int IS NULL THEN NULL
-                                          ELSE $3::timestamptz + make_interval(secs => $6::int) END,
-          refresh_at = $7,
-          metadata = metadata || $8::jsonb,
-          status = 'active', attempts = 0, last_error = NULL, last_refreshed_at = now(),
-          encrypted_interim_token = NULL,
-          lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()
-        WHERE id = $9 AND lease_owner = $10 AND lease_token = $11
-        RETURNING id`,
-      [
-        access,
-        refresh,
-        write.obtainedAt,
-        write.expiresInSeconds,
-        keepsRefreshExpiry,
-        write.refreshTokenExpiresInSeconds ?? null,
-        write.refreshAt,
-        JSON.stringify(write.metadata ?? {}),
-        credential.id,
-        claim.leaseOwner,
-        claim.leaseToken,
-      ],
-    );
-    if (idsOf(rows).length === 0) {
-      return 'lease_lost';
-    }
-    this.audit.recordQuietly({
-      ...this.auditTarget(credential),
-      action: 'credential.refreshed',
-      actor,
-      details: latenessOf(credential.refreshAt),
+    const outcome = await this.completions.submit({
+      ...fenceOf(claim),
+      ...expiryAfterRefresh(credential, write),
+      encryptedAccessToken: this.cipher.sealField(
+        credential,
+        dataKey,
+        'access_token',
+        write.accessToken,
+      ),
+      encryptedRefreshToken: this.cipher.sealField(
+        credential,
+        dataKey,
+        'refresh_token',
+        write.refreshToken,
+      ),
+      refreshAt: write.refreshAt,
+      metadata: write.metadata ?? {},
     });
-    return 'written';
+    if (outcome === 'written') {
+      this.audit.recordQuietly({
+        ...this.auditTarget(credential),
+        action: 'credential.refreshed',
+        actor,
+        details: latenessOf(credential.refreshAt),
+      });
+    }
+    return outcome;
   }
 
   /** A failure worth retrying: count it, record its code, try again at `retryAt`. */
@@ -262,16 +232,7 @@ export class CredentialLeases {
     leaseOwner: string,
     leaseSeconds: number,
   ): Promise<LeasedCredential | undefined> {
-    const rows: unknown = await this.credentials.query(
-      claimStatement(
-        `SELECT id, lease_owner AS previous_owner FROM credentials
-          WHERE id = $3 AND status = 'needs_reauth' AND encrypted_interim_token IS NOT NULL
-            AND (lease_expires_at IS NULL OR lease_expires_at < now())
-          FOR UPDATE`,
-      ),
-      [leaseOwner, leaseSeconds, id],
-    );
-    return (await this.loadClaims(claimedRows(rows), leaseOwner))[0];
+    return leasedAs(leaseOwner, await this.rows.claimAwaitingCode(id, leaseOwner, leaseSeconds))[0];
   }
 
   /** The token expired and nothing can refresh it. */
@@ -296,20 +257,13 @@ export class CredentialLeases {
   }
 
   /** A read brought a read-driven credential back to life: schedule it again if nothing is. */
-  async scheduleIfIdle(id: string, refreshAt: Date): Promise<void> {
-    await this.credentials.query(
-      `UPDATE credentials SET refresh_at = $2 WHERE id = $1 AND status = 'active' AND refresh_at IS NULL`,
-      [id, refreshAt],
-    );
+  scheduleIfIdle(id: string, refreshAt: Date): Promise<void> {
+    return this.rows.scheduleIfIdle(id, refreshAt);
   }
 
   /** On shutdown: leases of work that never started are handed back at once. */
-  async releaseAll(leaseOwner: string): Promise<number> {
-    const rows: unknown = await this.credentials.query(
-      `UPDATE credentials SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1 RETURNING id`,
-      [leaseOwner],
-    );
-    return idsOf(rows).length;
+  releaseAll(leaseOwner: string): Promise<number> {
+    return this.rows.releaseAll(leaseOwner);
   }
 
   /** With `event`, the same statement writes it (and only if the update matched). */
@@ -319,35 +273,8 @@ export class CredentialLeases {
     values: unknown[],
     event?: CredentialEventSpec,
   ): Promise<LeaseOutcome> {
-    const update = `UPDATE credentials SET ${set}, lease_owner = NULL, lease_expires_at = NULL, version = version + 1, updated_at = now()
-        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3`;
-    const rows: unknown = await this.credentials.query(
-      event ? withCredentialEvent(`${update} RETURNING *`, event) : `${update} RETURNING id`,
-      [claim.credential.id, claim.leaseOwner, claim.leaseToken, ...values],
-    );
-    return idsOf(rows).length > 0 ? 'written' : 'lease_lost';
-  }
-
-  private async loadClaims(
-    claimed: Map<string, boolean>,
-    leaseOwner: string,
-  ): Promise<LeasedCredential[]> {
-    if (claimed.size === 0) {
-      return [];
-    }
-    const rows = await this.credentials
-      .createQueryBuilder('credential')
-      .where('credential.id IN (:...ids) AND credential.lease_owner = :leaseOwner', {
-        ids: [...claimed.keys()],
-        leaseOwner,
-      })
-      .getMany();
-    return rows.map((credential) => ({
-      credential,
-      leaseOwner,
-      leaseToken: credential.leaseToken,
-      tookOverLapsedLease: claimed.get(credential.id) === true,
-    }));
+    const written = await this.rows.release(fenceOf(claim), set, values, event);
+    return written ? 'written' : 'lease_lost';
   }
 
   private auditTarget(credential: CredentialEntity) {
@@ -373,4 +300,17 @@ export class CredentialLeases {
       details: { code, willRetry },
     });
   }
+}
+
+function fenceOf(claim: LeasedCredential) {
+  return { id: claim.credential.id, leaseOwner: claim.leaseOwner, leaseToken: claim.leaseToken };
+}
+
+function leasedAs(leaseOwner: string, claimed: readonly ClaimedRow[]): LeasedCredential[] {
+  return claimed.map(({ credential, tookOver }) => ({
+    credential,
+    leaseOwner,
+    leaseToken: credential.leaseToken,
+    tookOverLapsedLease: tookOver,
+  }));
 }

@@ -17,7 +17,13 @@ export {
   type TeamCredentialFilters,
 } from './credential.repository';
 export { CredentialRevocation, type RevokedCredential } from './credential-revocation.service';
-export { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
+export {
+  type CredentialTiming,
+  expiresAtOf,
+  expiryAfterRefresh,
+  refreshTokenExpiresAtOf,
+  type StoredExpiry,
+} from './credential-timing';
 export {
   type AccessToken,
   assertUsable,
@@ -56,6 +62,10 @@ export {
   type LeaseOutcome,
   type RefreshWrite,
 } from './credential-leases.service';
+export {
+  CredentialLeaseRepository,
+  type CountByProviderStatus,
+} from './credential-lease.repository';
 export { PendingGrantSettlement, type Settlement } from './pending-grant-settlement.service';
 export {
   AdminCredentialPageResponse,

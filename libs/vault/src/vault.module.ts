@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenReader } from './access-token-reader';
 import { AdminVaultController } from './admin-vault.controller';
 import { CredentialEntity } from './credential.entity';
+import { CredentialLeaseRepository } from './credential-lease.repository';
 import { CredentialLeases } from './credential-leases.service';
 import { CredentialRepository } from './credential.repository';
 import { CredentialRevocation } from './credential-revocation.service';
@@ -33,6 +34,7 @@ import { VaultKeysService } from './vault-keys.service';
     VaultKeysService,
     AccessTokenReader,
     TokenRead,
+    CredentialLeaseRepository,
     CredentialLeases,
     PendingGrantSettlement,
     SealedTables,
@@ -43,6 +45,7 @@ import { VaultKeysService } from './vault-keys.service';
     AccessTokenReader,
     TokenRead,
     CredentialLeases,
+    CredentialLeaseRepository,
     CredentialVault,
     CredentialRevocation,
     CredentialRepository,

@@ -8,6 +8,7 @@ import {
   type SealContext,
   type SealedField,
 } from './associated-data';
+import { DataKeyCache } from './data-key-cache';
 import type { Keyring, WrappedDataKey } from './keyring';
 import { open, seal } from './sealed-box';
 
@@ -30,6 +31,8 @@ export interface SealedSecrets {
  */
 @Injectable()
 export class CredentialCipher {
+  private readonly dataKeys = new DataKeyCache();
+
   constructor(@Inject(KEYRING) private readonly keyring: Keyring) {}
 
   get activeKeyId(): string {
@@ -56,10 +59,9 @@ export class CredentialCipher {
         'the credential was revoked; its key is erased',
       );
     }
-    return this.keyring.unwrap(
-      { keyId: credential.dataKeyId, wrapped: credential.wrappedDataKey },
-      dataKeyContext(credential.id),
-    );
+    const wrapped = { keyId: credential.dataKeyId, wrapped: credential.wrappedDataKey };
+    const context = dataKeyContext(credential.id);
+    return this.dataKeys.get(wrapped, context, () => this.keyring.unwrap(wrapped, context));
   }
 
   /**

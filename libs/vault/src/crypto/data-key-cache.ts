@@ -1,0 +1,32 @@
+import { LRUCache } from 'lru-cache';
+import type { WrappedDataKey } from './keyring';
+
+/** Enough for every credential a busy worker touches within the age below. */
+const MAX_KEYS = 20_000;
+/** A data key stays in memory at most this long after it was unwrapped. */
+const MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * Unwrapped data keys, so a refresh (open, then seal) or a burst of reads unwraps a
+ * credential's key once rather than per use; that matters once the keyring is a KMS call.
+ * Keyed by the context and the exact wrapped bytes, so a re-wrapped or erased key is never
+ * answered from here: the entry simply stops matching and ages out.
+ */
+export class DataKeyCache {
+  private readonly keys = new LRUCache<string, Buffer>({ max: MAX_KEYS, ttl: MAX_AGE_MS });
+
+  async get(
+    wrapped: WrappedDataKey,
+    context: string,
+    unwrap: () => Promise<Buffer>,
+  ): Promise<Buffer> {
+    const key = `${context}\u0000${wrapped.keyId}\u0000${wrapped.wrapped.toString('base64')}`;
+    const cached = this.keys.get(key);
+    if (cached) {
+      return cached;
+    }
+    const dataKey = await unwrap();
+    this.keys.set(key, dataKey);
+    return dataKey;
+  }
+}
