@@ -7,7 +7,6 @@
 // Floors and gateway each run as their own process; the load generator is this one.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { FakeMesh } from '../libs/sandbox/src/index';
@@ -29,6 +28,7 @@ import {
   withClient,
 } from './harness';
 import type { BenchRow } from './measure';
+import { peakRssMb } from './process-stats';
 
 const CONNECTIONS = 64;
 const BENCHMARK = `token read (HTTP, ${CONNECTIONS} connections)`;
@@ -43,6 +43,8 @@ const TARGET_RATIO = 0.4;
 const GOAL_RATIO = 0.5;
 const P99_TARGET_MS = 20;
 const RSS_TARGET_MB = 250;
+/** Reads with auditing may be at most this much slower than reads without. */
+const AUDIT_COST_TARGET = 0.15;
 
 export async function tokenReadBenchmark(): Promise<BenchRow[]> {
   const database = await startBenchDatabase();
@@ -54,14 +56,15 @@ export async function tokenReadBenchmark(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
 
     const adminKey = `bench-admin-${randomBytes(24).toString('base64url')}`;
-    gateway = await startApp('gateway', {
+    const gatewayEnv = {
       ...appEnvironment(database.url, newVaultKey(), mesh),
       BOOTSTRAP_ADMIN_KEY: adminKey,
       // The read path alone: no scheduler ticking in the same process.
       REFRESH_ENABLED: 'false',
       STREAM_CHAT_API_KEY: 'bench-chat',
       STREAM_CHAT_API_SECRET: `bench-chat-secret-${randomBytes(16).toString('hex')}`,
-    });
+    };
+    gateway = await startApp('gateway', gatewayEnv);
     const apiKey = await createApiClient(gateway, adminKey);
     // Default lifetime (1 h): far outside the refresh lead, so no read refreshes first.
     const ids = await storeMeshCredentials(gateway, apiKey, mesh, CREDENTIALS, { prefix: 'read' });
@@ -150,6 +153,21 @@ export async function tokenReadBenchmark(): Promise<BenchRow[]> {
           ? 'peak RSS unavailable (no /proc)'
           : `${peakMb.toFixed(0)} MB (target < ${RSS_TARGET_MB} MB: ${peakMb < RSS_TARGET_MB ? 'met' : 'NOT met'})`,
     });
+
+    // The same reads on a gateway that audits no reads: what auditing costs a read.
+    await stopApp(gateway);
+    gateway = await startApp('gateway', { ...gatewayEnv, AUDIT_READS: 'false' });
+    const unaudited = await load(
+      gateway.baseUrl,
+      ids.map((id) => ({ path: `/v1/credentials/${id}/token` })),
+      { authorization: `Bearer ${apiKey}` },
+      { pid: gateway.pid, database },
+    );
+    const auditCost = 1 - keyhouse.requestsPerSecond / unaudited.requestsPerSecond;
+    rows.push({
+      ...row('Keyhouse GET /v1/credentials/{id}/token with AUDIT_READS=false', unaudited),
+      note: `audited reads are ${(auditCost * 100).toFixed(1)}% slower than these (target within ${AUDIT_COST_TARGET * 100}%: ${auditCost <= AUDIT_COST_TARGET ? 'met' : 'NOT met'})`,
+    });
     return rows;
   } finally {
     await floor?.stop();
@@ -179,16 +197,6 @@ function mintRequests(path: string): Request[] {
     path,
     body: JSON.stringify({ userId: `bench-user-${index}` }),
   }));
-}
-
-/** The process's high-water resident set (VmHWM), in MB; undefined where there is no /proc. */
-function peakRssMb(pid: number): number | undefined {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 interface Request {
