@@ -89,6 +89,8 @@ describe('batched audit of token reads', () => {
 
     expect(await gateway!.stop('SIGTERM')).toBe(0);
     expect(await readsRecorded(credentialId)).toBe(READS);
+    // Nothing reads the database after its pool closed (a listener drop must not resync).
+    expect(gateway!.logs()).not.toContain('Driver not Connected');
   });
 
   it('writes batches by themselves within the flush interval', async () => {

@@ -174,7 +174,8 @@ export class NotificationListener implements OnApplicationShutdown {
     this.connected = false;
     clearInterval(this.heartbeat);
     client.end().catch(() => undefined);
-    if (wasConnected) {
+    // Shutting down, nothing will be read again: a resync now would only query a closed pool.
+    if (wasConnected && !this.stopping) {
       this.resyncAll();
     }
     if (!this.stopping) {

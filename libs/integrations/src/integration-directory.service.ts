@@ -109,6 +109,9 @@ export class IntegrationDirectory implements OnApplicationBootstrap, OnApplicati
    * run after it, so a burst of notifications costs two reads, and none is missed.
    */
   reload(): Promise<void> {
+    if (this.stopping) {
+      return Promise.resolve();
+    }
     if (this.reloading) {
       this.reloadAgain = true;
       return this.reloading;
