@@ -5,8 +5,18 @@ import { CREDENTIAL_EVENT_DATA } from './credential-events';
 /**
  * The store statements: each writes the credential row, its event (when it has one) and its
  * audit row in one statement, so they commit together in one round trip, with or without a
- * transaction around them.
+ * transaction around them. They run as named prepared statements (parsed and planned once
+ * per connection), so they return a fixed column list rather than `*`: a prepared plan
+ * whose result shape changed under a migration would fail instead of re-planning.
  */
+
+/** A first store, a replacement of a live row, or of a dead one (which is an event). */
+export type StoreWrite = 'insert' | 'replace' | 'recover';
+
+export interface StoreStatement {
+  readonly name: string;
+  readonly text: string;
+}
 
 /** What a store's audit row says (the rest comes from the row the statement wrote). */
 export interface StoreAudit {
@@ -26,7 +36,7 @@ const REPLACE = `UPDATE credentials SET
     lease_owner = NULL, lease_expires_at = NULL, lease_token = lease_token + 1,
     version = version + 1, updated_at = now()
   WHERE id = $12 AND status = $13 AND data_key_id = $14 AND wrapped_data_key = $15
-  RETURNING *`;
+  RETURNING {columns}`;
 const REPLACE_PARAMETERS = 15;
 
 /** A first store; nothing when another store for the account won the race to insert. */
@@ -39,20 +49,37 @@ const INSERT = `INSERT INTO credentials (
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17,
     $18, 'active', 0, 1, 1)
   ON CONFLICT (team, user_id, provider, account_key) WHERE status <> 'revoked' DO NOTHING
-  RETURNING *`;
+  RETURNING {columns}`;
 const INSERT_PARAMETERS = 18;
 
 /**
- * Replaces a live row's tokens in place, only while it still has the status and the data
- * key the caller sealed under (else it matches nothing and the caller reads again). The
- * metadata is merged into the row's; a store that is no first read keeps last_read_at.
+ * The three statements, returning `columns` (the entity's). A replacement holds only while
+ * the row still has the status and data key the caller sealed under (else it matches
+ * nothing and the caller reads again); the metadata is merged into the row's, and a store
+ * that is no first read keeps last_read_at. An insert yields to a concurrent first store.
  */
-export function replaceStatement(event: EventType | null): string {
-  return storeStatement(REPLACE, REPLACE_PARAMETERS, event);
-}
-
-export function insertStatement(): string {
-  return storeStatement(INSERT, INSERT_PARAMETERS, 'credential.created');
+export function storeStatements(columns: readonly string[]): Record<StoreWrite, StoreStatement> {
+  const returning = columns.map((column) => `"${column}"`).join(', ');
+  const replace = REPLACE.replace('{columns}', returning);
+  return {
+    insert: {
+      name: 'keyhouse_credential_insert',
+      text: storeStatement(
+        INSERT.replace('{columns}', returning),
+        INSERT_PARAMETERS,
+        'credential.created',
+      ),
+    },
+    replace: {
+      name: 'keyhouse_credential_replace',
+      text: storeStatement(replace, REPLACE_PARAMETERS, null),
+    },
+    // Replacing a live credential's tokens is no event; bringing a dead one back is.
+    recover: {
+      name: 'keyhouse_credential_recover',
+      text: storeStatement(replace, REPLACE_PARAMETERS, 'credential.recovered'),
+    },
+  };
 }
 
 /** The audit row's parameters, after the change's own. */

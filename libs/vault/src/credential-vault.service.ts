@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CredentialEntity, CredentialMetadata } from './credential.entity';
 import { CredentialRepository, type LiveKey, type Queryable } from './credential.repository';
-import { auditParameters, insertStatement, replaceStatement } from './credential-store.sql';
+import { auditParameters } from './credential-store.sql';
 import { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
 import { dataKeyContext, type SealContext } from './crypto/associated-data';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
@@ -157,9 +157,8 @@ export class CredentialVault {
       userId: input.owner.userId,
       provider: input.provider,
     };
-    // Replacing a live credential's tokens is no event; bringing a dead one back is.
-    const event = live.status === 'active' ? null : 'credential.recovered';
-    return this.credentials.writeForStore(runner, replaceStatement(event), [
+    const write = live.status === 'active' ? 'replace' : 'recover';
+    return this.credentials.writeForStore(runner, write, [
       ...this.sealedColumns(input, context, dataKey),
       live.id,
       live.status,
@@ -181,7 +180,7 @@ export class CredentialVault {
       provider: input.provider,
     };
     const { dataKey, wrapped } = await this.cipher.newDataKey(context.id);
-    return this.credentials.writeForStore(runner, insertStatement(), [
+    return this.credentials.writeForStore(runner, 'insert', [
       ...this.sealedColumns(input, context, dataKey),
       context.id,
       context.team,

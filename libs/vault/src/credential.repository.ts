@@ -2,15 +2,16 @@ import type { PagePosition } from '@keyhouse/common';
 import { CoherentCache, NotificationListener } from '@keyhouse/database';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import {
-  type DataSource,
+  DataSource,
   type EntityManager,
   In,
   type Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
 import { CredentialEntity, type CredentialStatus } from './credential.entity';
-import { rowsOf } from './credential-lease-rows';
+import { type StoreStatement, type StoreWrite, storeStatements } from './credential-store.sql';
 import type { Owner } from './owner';
 import { VaultError, VaultErrorCode } from './vault.errors';
 
@@ -54,7 +55,14 @@ export interface LiveKey {
 }
 
 /** Where a statement runs: on its own (autocommit) or inside the caller's transaction. */
-export type Queryable = Pick<DataSource | EntityManager, 'query'>;
+export type Queryable = DataSource | EntityManager;
+
+const LIVE_KEY: StoreStatement = {
+  name: 'keyhouse_credential_live_key',
+  text: `SELECT id, status, wrapped_data_key, data_key_id FROM credentials
+          WHERE team = $1 AND user_id = $2 AND provider = $3 AND account_key = $4
+            AND status <> 'revoked'`,
+};
 
 /** Accounts whose live row this process remembers for the next store (a hint, see below). */
 const HELD_LIVE_KEYS = 10_000;
@@ -83,12 +91,16 @@ export class CredentialRepository {
    * this status and data key, else the store reads the table and tries again.
    */
   readonly #liveKeys = new Map<string, LiveKey>();
+  readonly #storeStatements: Record<StoreWrite, StoreStatement>;
 
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     listener: NotificationListener,
   ) {
     this.cache = new CoherentCache(listener, { max: CACHED_ROWS, channel: CREDENTIALS_CHANNEL });
+    this.#storeStatements = storeStatements(
+      credentials.metadata.columns.map((column) => column.databaseName),
+    );
   }
 
   findForTeam(team: string, id: string): Promise<CredentialEntity | null> {
@@ -126,14 +138,12 @@ export class CredentialRepository {
     if (held) {
       return held;
     }
-    const rows = rowsOf(
-      await runner.query(
-        `SELECT id, status, wrapped_data_key, data_key_id FROM credentials
-          WHERE team = $1 AND user_id = $2 AND provider = $3 AND account_key = $4
-            AND status <> 'revoked'`,
-        [owner.team, owner.userId, provider, accountKey],
-      ),
-    ) as {
+    const rows = (await this.runPrepared(runner, LIVE_KEY, [
+      owner.team,
+      owner.userId,
+      provider,
+      accountKey,
+    ])) as {
       id: string;
       status: CredentialStatus;
       wrapped_data_key: Buffer | null;
@@ -164,11 +174,10 @@ export class CredentialRepository {
    */
   async writeForStore(
     runner: Queryable,
-    statement: string,
+    write: StoreWrite,
     parameters: readonly unknown[],
   ): Promise<CredentialEntity | null> {
-    const row = rowsOf(await runner.query(statement, [...parameters]))[0] as
-      Record<string, unknown> | undefined;
+    const [row] = await this.runPrepared(runner, this.#storeStatements[write], parameters);
     if (!row) {
       return null;
     }
@@ -182,6 +191,35 @@ export class CredentialRepository {
       });
     }
     return credential;
+  }
+
+  /**
+   * A named prepared statement on the runner's connection (the caller's transaction's, or
+   * one from the pool): TypeORM's query() only sends unnamed ones, parsed and planned anew
+   * each time, which for the store statements cost Postgres more than executing them.
+   */
+  private async runPrepared(
+    runner: Queryable,
+    statement: StoreStatement,
+    values: readonly unknown[],
+  ): Promise<Record<string, unknown>[]> {
+    const transaction = runner instanceof DataSource ? undefined : runner.queryRunner;
+    const queryRunner =
+      transaction ??
+      (runner instanceof DataSource ? runner : runner.connection).createQueryRunner();
+    try {
+      const client = (await queryRunner.connect()) as PoolClient;
+      const result = await client.query<Record<string, unknown>>({
+        name: statement.name,
+        text: statement.text,
+        values: [...values],
+      });
+      return result.rows;
+    } finally {
+      if (!transaction) {
+        await queryRunner.release();
+      }
+    }
   }
 
   private holdLiveKey(account: string, key: LiveKey): LiveKey {
