@@ -191,18 +191,30 @@ function sameSize(value: unknown): unknown {
   return value;
 }
 
+/**
+ * One request whose body names the next user of one counter shared by every connection.
+ * A list of 256 bodies would not do: autocannon walks it from the start on each connection,
+ * so all 64 would mint the same user at once and queue on its row's lock.
+ */
 function mintRequests(path: string): Request[] {
-  return Array.from({ length: MINT_USERS }, (_, index) => ({
-    method: 'POST' as const,
-    path,
-    body: JSON.stringify({ userId: `bench-user-${index}` }),
-  }));
+  let next = 0;
+  return [
+    {
+      method: 'POST' as const,
+      path,
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ userId: `bench-user-${next++ % MINT_USERS}` }),
+      }),
+    },
+  ];
 }
 
 interface Request {
   readonly method?: 'GET' | 'POST';
   readonly path: string;
   readonly body?: string;
+  readonly setupRequest?: (request: autocannon.Request) => autocannon.Request;
 }
 
 interface LoadResult {

@@ -140,6 +140,42 @@ describe('Stream Chat', () => {
       expect(reread.body.accessToken).toBe(again.body.token);
     });
 
+    it('keeps one row when first mints race, auditing each; a deleted row is not replaced', async () => {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => mint('racer')));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+      const [row] = await storedRows('racer');
+      expect(await storedRows('racer')).toEqual([{ id: row.id, status: 'active' }]);
+      const audited = await queryDatabase<{ replaced: boolean }>(
+        gateway.database.url,
+        `SELECT (details->>'replaced')::boolean AS replaced FROM audit_events
+          WHERE action = 'credential.issued' AND credential_id = $1`,
+        [row.id],
+      );
+      expect(audited.map((event) => event.replaced).sort()).toEqual([
+        false,
+        ...Array(7).fill(true),
+      ]);
+      const created = await queryDatabase<{ count: number }>(
+        gateway.database.url,
+        `SELECT count(*)::int AS count FROM events
+          WHERE type = 'credential.created' AND data->>'id' = $1`,
+        [row.id],
+      );
+      expect(created).toEqual([{ count: 1 }]);
+
+      // The process remembers the row for the next mint; once it is gone, a new one is made.
+      expect((await chat.delete(`/v1/credentials/${row.id}`)).status).toBe(204);
+      const after = await mint('racer');
+      expect(after.status).toBe(200);
+      const rows = await storedRows('racer');
+      expect(rows).toHaveLength(2);
+      expect(rows).toContainEqual({ id: row.id, status: 'revoked' });
+      const fresh = rows.find((candidate) => candidate.id !== row.id);
+      expect(fresh?.status).toBe('active');
+      const read = await chat.get(`/v1/credentials/${fresh?.id}/token`);
+      expect(read.body.accessToken).toBe(after.body.token);
+    });
+
     it('signs up to 30 days and refuses more, or a lifetime that is not whole seconds', async () => {
       const longest = await mint('carol', 2_592_000);
       expect(longest.status).toBe(200);

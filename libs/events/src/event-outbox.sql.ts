@@ -16,6 +16,11 @@ export interface OutboxInsert {
   readonly when?: string;
   /** What the statement returns, over the alias `changed`. */
   readonly returning: string;
+  /**
+   * Further data-modifying CTEs over `changed` (`name AS (...)`, comma-separated) that must
+   * commit with the change: a state change's audit row, written by the same statement.
+   */
+  readonly alongside?: string;
 }
 
 /** Matches an endpoint subscribed to the event's type, or to everything. */
@@ -39,7 +44,12 @@ export function outboxStatement(insert: OutboxInsert): string {
       SELECT gen_random_uuid(), w.id, e.id, e.team, e.type
         FROM new_events e JOIN webhook_endpoints w ON ${SUBSCRIBED}
       RETURNING id
-    )
+    )${
+      insert.alongside
+        ? `,
+    ${insert.alongside}`
+        : ''
+    }
     SELECT ${insert.returning} FROM changed`;
 }
 

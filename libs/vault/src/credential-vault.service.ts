@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditActor, type AuditAction, AuditService } from '@keyhouse/audit';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { CredentialEntity, type CredentialMetadata } from './credential.entity';
-import { CredentialRepository } from './credential.repository';
-import { recordCredentialEvents } from './credential-events';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CredentialEntity, CredentialMetadata } from './credential.entity';
+import { CredentialRepository, type LiveKey, type Queryable } from './credential.repository';
+import { auditParameters } from './credential-store.sql';
 import { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
+import { dataKeyContext, type SealContext } from './crypto/associated-data';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
 import type { Owner } from './owner';
 import { VaultError, VaultErrorCode } from './vault.errors';
@@ -31,7 +32,8 @@ export interface AccessToken {
 
 /** Reads are recorded at most this often per credential, for the keep-alive policy. */
 const LAST_READ_RESOLUTION_SECONDS = 30;
-const UNIQUE_VIOLATION = '23505';
+/** A store reads again when its row changed under it; this many times before it gives up. */
+const MAX_STORE_ATTEMPTS = 4;
 
 /**
  * Stores and reads credentials through envelope encryption. Storing for an account that
@@ -47,19 +49,12 @@ export class CredentialVault {
     private readonly audit: AuditService,
   ) {}
 
-  async store(input: StoreCredentialInput): Promise<CredentialEntity> {
-    try {
-      return await this.dataSource.transaction((manager) => this.storeIn(manager, input));
-    } catch (error) {
-      // Two first-time stores for one account raced; the loser retries as a replacement.
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
-        return this.dataSource.transaction((manager) => this.storeIn(manager, input));
-      }
-      throw error;
-    }
+  /**
+   * One statement on its own (its own transaction) in the common case: the row, its event
+   * and its audit row together. See storeOn.
+   */
+  store(input: StoreCredentialInput): Promise<CredentialEntity> {
+    return this.storeOn(this.dataSource, input);
   }
 
   /** The decrypted access token of a live credential of `team`; 404 for another team's id. */
@@ -114,97 +109,113 @@ export class CredentialVault {
 
   /** The same as store(), inside the caller's transaction (settling a pending grant). */
   storeWith(manager: EntityManager, input: StoreCredentialInput): Promise<CredentialEntity> {
-    return this.storeIn(manager, input);
+    return this.storeOn(manager, input);
   }
 
-  private async storeIn(
-    manager: EntityManager,
-    input: StoreCredentialInput,
-  ): Promise<CredentialEntity> {
+  /**
+   * Seals the tokens under the account's live row's data key (a replacement keeps its id and
+   * key) or a new row's, then writes row, event and audit row in one statement. The
+   * replacement holds only while the row still has the status and key it was sealed for; the
+   * insert yields to a concurrent first store. Either way a miss reads the row again.
+   */
+  private async storeOn(runner: Queryable, input: StoreCredentialInput): Promise<CredentialEntity> {
     const accountKey = input.accountKey ?? '';
-    const existing = await this.credentials.findLiveForAccountForUpdate(
-      manager,
-      input.owner,
-      input.provider,
-      accountKey,
-    );
-    const credential = existing ?? this.newCredential(input, accountKey);
-    const previousStatus = existing?.status;
-    const dataKey = existing
-      ? await this.cipher.dataKeyOf(existing)
-      : await this.assignDataKey(credential);
-    Object.assign(credential, this.cipher.sealSecrets(credential, dataKey, input.secrets), {
-      obtainedAt: input.timing.obtainedAt,
-      expiresInSeconds: input.timing.expiresInSeconds,
-      expiresAt: expiresAtOf(input.timing),
-      refreshTokenExpiresAt: refreshTokenExpiresAtOf(input.timing),
-      refreshTokenExpiresInSeconds: input.timing.refreshTokenExpiresInSeconds ?? null,
-      refreshAt: input.timing.refreshAt,
-      // New tokens supersede any refresh that was waiting for a one-time code.
-      encryptedInterimToken: null,
-      integrationId: input.integrationId ?? null,
-      status: 'active',
-      attempts: 0,
-      lastError: null,
-      metadata: { ...(existing?.metadata ?? {}), ...input.metadata },
-      // A token minted for a caller was handed to it: that is its first read.
-      lastReadAt:
-        input.action === 'credential.issued'
-          ? input.timing.obtainedAt
-          : (existing?.lastReadAt ?? null),
-      // A refresh in flight for the old tokens must not overwrite these: break its lease.
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      leaseToken: String(BigInt(credential.leaseToken ?? '0') + 1n),
-    });
-    const saved = existing
-      ? await this.credentials.save(manager, credential)
-      : await this.insertNew(manager, credential);
-    // Replacing a live credential's tokens is no event; bringing a dead one back is.
-    if (previousStatus === undefined) {
-      await recordCredentialEvents(manager, 'credential.created', [saved.id]);
-    } else if (previousStatus === 'needs_reauth' || previousStatus === 'expired') {
-      await recordCredentialEvents(manager, 'credential.recovered', [saved.id]);
+    for (let attempt = 1; ; attempt++) {
+      const live = await this.credentials.liveKeyForStore(
+        runner,
+        input.owner,
+        input.provider,
+        accountKey,
+        attempt === 1,
+      );
+      const saved = live
+        ? await this.replace(runner, input, live)
+        : await this.insert(runner, input, accountKey);
+      if (saved) {
+        return saved;
+      }
+      if (attempt === MAX_STORE_ATTEMPTS) {
+        throw new Error(
+          `the credential changed under ${MAX_STORE_ATTEMPTS} attempts to store its tokens`,
+        );
+      }
     }
-    await this.audit.record(
-      {
-        action: input.action,
-        actor: input.actor,
-        team: saved.team,
-        userId: saved.userId,
-        provider: saved.provider,
-        credentialId: saved.id,
-        details: { replaced: existing !== null },
-      },
-      manager,
-    );
-    return saved;
   }
 
-  private newCredential(input: StoreCredentialInput, accountKey: string): CredentialEntity {
-    return Object.assign(new CredentialEntity(), {
+  private async replace(
+    runner: Queryable,
+    input: StoreCredentialInput,
+    live: LiveKey,
+  ): Promise<CredentialEntity | null> {
+    const dataKey = await this.cipher.unwrapFor(
+      { keyId: live.dataKeyId, wrapped: live.wrappedDataKey },
+      dataKeyContext(live.id),
+    );
+    const context = {
+      id: live.id,
+      team: input.owner.team,
+      userId: input.owner.userId,
+      provider: input.provider,
+    };
+    const write = live.status === 'active' ? 'replace' : 'recover';
+    return this.credentials.writeForStore(runner, write, [
+      ...this.sealedColumns(input, context, dataKey),
+      live.id,
+      live.status,
+      live.dataKeyId,
+      live.wrappedDataKey,
+      ...auditParameters({ action: input.action, actor: input.actor, replaced: true }),
+    ]);
+  }
+
+  private async insert(
+    runner: Queryable,
+    input: StoreCredentialInput,
+    accountKey: string,
+  ): Promise<CredentialEntity | null> {
+    const context = {
       id: randomUUID(),
       team: input.owner.team,
       userId: input.owner.userId,
       provider: input.provider,
+    };
+    const { dataKey, wrapped } = await this.cipher.newDataKey(context.id);
+    return this.credentials.writeForStore(runner, 'insert', [
+      ...this.sealedColumns(input, context, dataKey),
+      context.id,
+      context.team,
+      context.userId,
+      context.provider,
       accountKey,
-      leaseToken: '0',
-    });
+      wrapped.wrapped,
+      wrapped.keyId,
+      ...auditParameters({ action: input.action, actor: input.actor, replaced: false }),
+    ]);
   }
 
-  private async assignDataKey(credential: CredentialEntity): Promise<Buffer> {
-    const { dataKey, wrapped } = await this.cipher.newDataKey(credential.id);
-    credential.wrappedDataKey = wrapped.wrapped;
-    credential.dataKeyId = wrapped.keyId;
-    return dataKey;
-  }
-
-  private async insertNew(
-    manager: EntityManager,
-    credential: CredentialEntity,
-  ): Promise<CredentialEntity> {
-    await this.credentials.insert(manager, credential);
-    return await this.credentials.findInTransaction(manager, credential.id);
+  /** Parameters $1..$11 of both store statements (credential-store.sql.ts). */
+  private sealedColumns(
+    input: StoreCredentialInput,
+    context: SealContext,
+    dataKey: Buffer,
+  ): unknown[] {
+    const sealed = this.cipher.sealSecrets(context, dataKey, input.secrets);
+    const { timing } = input;
+    return [
+      sealed.encryptedAccessToken,
+      sealed.encryptedRefreshToken,
+      timing.obtainedAt,
+      timing.expiresInSeconds,
+      expiresAtOf(timing),
+      refreshTokenExpiresAtOf(timing),
+      timing.refreshTokenExpiresInSeconds ?? null,
+      timing.refreshAt,
+      input.integrationId ?? null,
+      JSON.stringify(input.metadata ?? {}),
+      // A token minted for a caller was handed to it: that is its first read. Otherwise the
+      // row keeps the read it had (null for a new one).
+      input.action === 'credential.issued' ? timing.obtainedAt : null,
+    ];
   }
 }
 

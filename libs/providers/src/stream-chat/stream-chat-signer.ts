@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Integration } from '@keyhouse/integrations';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -18,6 +19,14 @@ export interface UserTokenClaims {
  */
 @Injectable()
 export class StreamChatSigner {
+  /**
+   * The API secret as a key object, per integration. Handed a string, jsonwebtoken first
+   * tries to parse it as a PEM private key and catches the failure: that attempt was the
+   * largest single cost of a mint. Integrations are immutable (a changed one is a new
+   * object), so a weak map keyed by the object never serves an old secret.
+   */
+  readonly #keys = new WeakMap<Integration, KeyObject>();
+
   constructor(private readonly jwt: JwtService) {}
 
   userToken(
@@ -42,9 +51,18 @@ export class StreamChatSigner {
     options: { readonly noTimestamp?: boolean } = {},
   ): Promise<string> {
     return this.jwt.signAsync(payload, {
-      secret: integration.secret('apiSecret'),
+      privateKey: this.keyOf(integration),
       algorithm: 'HS256',
       ...options,
     });
+  }
+
+  private keyOf(integration: Integration): KeyObject {
+    let key = this.#keys.get(integration);
+    if (!key) {
+      key = createSecretKey(Buffer.from(integration.secret('apiSecret'), 'utf8'));
+      this.#keys.set(integration, key);
+    }
+    return key;
   }
 }
