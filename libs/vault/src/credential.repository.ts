@@ -10,6 +10,7 @@ import {
   type Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
+import { standaloneBuffer, standaloneOrNull } from './crypto/standalone-buffer';
 import { CredentialEntity, type CredentialStatus } from './credential.entity';
 import { type StoreStatement, type StoreWrite, storeStatements } from './credential-store.sql';
 import type { Owner } from './owner';
@@ -114,7 +115,7 @@ export class CredentialRepository {
   async findForTeamToRead(team: string, id: string): Promise<Readonly<CredentialEntity> | null> {
     const held = await this.cache.get(id, async () => {
       const row = await this.credentials.findOne({ where: { id } });
-      return row && Object.freeze(row);
+      return row && Object.freeze(withStandaloneBuffers(row));
     });
     return held?.team === team ? held : null;
   }
@@ -222,7 +223,8 @@ export class CredentialRepository {
     }
   }
 
-  private holdLiveKey(account: string, key: LiveKey): LiveKey {
+  private holdLiveKey(account: string, live: LiveKey): LiveKey {
+    const key = { ...live, wrappedDataKey: standaloneBuffer(live.wrappedDataKey) };
     // Re-inserted at the end: the map's order is its recency, the oldest goes first.
     this.#liveKeys.delete(account);
     this.#liveKeys.set(account, key);
@@ -511,4 +513,14 @@ export class CredentialRepository {
 /** One key per account: the unique index's columns, unambiguously joined. */
 function accountOf(owner: Owner, provider: string, accountKey: string): string {
   return JSON.stringify([owner.team, owner.userId, provider, accountKey]);
+}
+
+/** Held rows keep their ciphertext in memory of its own, not in a pool slab (see standaloneBuffer). */
+function withStandaloneBuffers(row: CredentialEntity): CredentialEntity {
+  return Object.assign(row, {
+    encryptedAccessToken: standaloneOrNull(row.encryptedAccessToken),
+    encryptedRefreshToken: standaloneOrNull(row.encryptedRefreshToken),
+    encryptedInterimToken: standaloneOrNull(row.encryptedInterimToken),
+    wrappedDataKey: standaloneOrNull(row.wrappedDataKey),
+  });
 }

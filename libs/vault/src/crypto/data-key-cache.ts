@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { WrappedDataKey } from './keyring';
+import { standaloneBuffer } from './standalone-buffer';
 
 /** Enough for every credential a busy worker touches within the age below. */
 const MAX_KEYS = 20_000;
@@ -25,7 +26,7 @@ export class DataKeyCache {
     if (cached) {
       return cached;
     }
-    const dataKey = await unwrap();
+    const dataKey = standaloneBuffer(await unwrap());
     this.keys.set(key, dataKey);
     return dataKey;
   }
