@@ -329,7 +329,7 @@ export interface paths {
          * The providers integrations can be made for, and their fields
          * @description Scope: `admin`.
          */
-        get: operations["providersAdminIntegrations"];
+        get: operations["listIntegrationProviders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2305,7 +2305,7 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
-    providersAdminIntegrations: {
+    listIntegrationProviders: {
         parameters: {
             query?: never;
             header?: never;

@@ -63,6 +63,7 @@ export const OPERATIONS: Readonly<Record<string, OperationEntry>> = {
   'get /admin/webhooks': { id: 'adminListWebhooks' },
   'post /admin/integrations': { id: 'createIntegration', alsoFails: [409] },
   'get /admin/integrations': { id: 'listIntegrations' },
+  'get /admin/integrations/providers': { id: 'listIntegrationProviders' },
   'get /admin/integrations/{id}': { id: 'getIntegration' },
   'patch /admin/integrations/{id}': { id: 'updateIntegration', alsoFails: [409] },
   'delete /admin/integrations/{id}': { id: 'deleteIntegration', alsoFails: [409] },
