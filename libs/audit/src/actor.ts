@@ -8,3 +8,20 @@ export function clientActor(caller: Caller): AuditActor {
 export function systemActor(name: string): AuditActor {
   return { kind: 'system', name };
 }
+
+/** How an actor is stored: the columns of `audit_events` that name who acted. */
+export interface ActorColumns {
+  readonly actorKind: AuditActor['kind'];
+  readonly actorClientId: string | null;
+  readonly actorName: string;
+  readonly actorTeam: string | null;
+}
+
+export function actorColumns(actor: AuditActor): ActorColumns {
+  return {
+    actorKind: actor.kind,
+    actorClientId: actor.kind === 'client' ? actor.clientId : null,
+    actorName: actor.name,
+    actorTeam: actor.kind === 'client' ? actor.team : null,
+  };
+}

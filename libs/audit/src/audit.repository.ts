@@ -2,6 +2,7 @@ import type { PagePosition } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import { actorColumns } from './actor';
 import type { AuditEventInput } from './audit-action';
 import type { TimedAuditEvent } from './audit-batcher';
 import { AuditEventEntity } from './audit-event.entity';
@@ -124,14 +125,10 @@ export class AuditRepository {
 }
 
 function toRow(event: AuditEventInput): Partial<AuditEventEntity> {
-  const actor = event.actor;
   return {
     action: event.action,
     outcome: event.outcome ?? 'success',
-    actorKind: actor.kind,
-    actorClientId: actor.kind === 'client' ? actor.clientId : null,
-    actorName: actor.name,
-    actorTeam: actor.kind === 'client' ? actor.team : null,
+    ...actorColumns(event.actor),
     team: event.team ?? null,
     userId: event.userId ?? null,
     provider: event.provider ?? null,

@@ -1,4 +1,4 @@
-export { clientActor, systemActor } from './actor';
+export { actorColumns, clientActor, systemActor } from './actor';
 export {
   AUDIT_ACTIONS,
   type AuditAction,

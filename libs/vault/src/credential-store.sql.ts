@@ -1,4 +1,4 @@
-import type { AuditActor } from '@keyhouse/audit';
+import { actorColumns, type AuditActor } from '@keyhouse/audit';
 import { type EventType, outboxStatement } from '@keyhouse/events';
 import { CREDENTIAL_EVENT_DATA } from './credential-events';
 
@@ -84,13 +84,13 @@ export function storeStatements(columns: readonly string[]): Record<StoreWrite, 
 
 /** The audit row's parameters, after the change's own. */
 export function auditParameters(audit: StoreAudit): unknown[] {
-  const { actor } = audit;
+  const actor = actorColumns(audit.actor);
   return [
     audit.action,
-    actor.kind,
-    actor.kind === 'client' ? actor.clientId : null,
-    actor.name,
-    actor.kind === 'client' ? actor.team : null,
+    actor.actorKind,
+    actor.actorClientId,
+    actor.actorName,
+    actor.actorTeam,
     audit.replaced,
   ];
 }
