@@ -28,7 +28,7 @@ import {
   withClient,
 } from './harness';
 import type { BenchRow } from './measure';
-import { peakRssMb } from './process-stats';
+import { peakRssMb, RSS_TARGET_MB } from './process-stats';
 
 const CONNECTIONS = 64;
 const BENCHMARK = `token read (HTTP, ${CONNECTIONS} connections)`;
@@ -42,7 +42,6 @@ const MINT_USERS = 256;
 const TARGET_RATIO = 0.4;
 const GOAL_RATIO = 0.5;
 const P99_TARGET_MS = 20;
-const RSS_TARGET_MB = 250;
 /** Reads with auditing may be at most this much slower than reads without. */
 const AUDIT_COST_TARGET = 0.15;
 
