@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { claimStatement, idsOf, rowsOf } from './credential-lease-rows';
 import { CredentialEntity } from './credential.entity';
+import { hydrateCredential } from './credential-hydration';
 import { type CredentialEventSpec, withCredentialEvent } from './credential-events';
 import type { StoredExpiry } from './credential-timing';
 
@@ -241,20 +242,10 @@ export class CredentialLeaseRepository {
     const rows: unknown = await this.credentials.query(claimStatement(due), [...parameters]);
     return rowsOf(rows).map((raw) => {
       const row = raw as Record<string, unknown>;
-      return { credential: this.hydrate(row), tookOver: row.took_over === true };
+      return {
+        credential: hydrateCredential(this.credentials, row),
+        tookOver: row.took_over === true,
+      };
     });
-  }
-
-  /** A RETURNING row as the entity TypeORM would have read (its column names, its types). */
-  private hydrate(row: Record<string, unknown>): CredentialEntity {
-    const credential = this.credentials.create();
-    const { driver } = this.credentials.manager.connection;
-    for (const column of this.credentials.metadata.columns) {
-      column.setEntityValue(
-        credential,
-        driver.prepareHydratedValue(row[column.databaseName], column),
-      );
-    }
-    return credential;
   }
 }

@@ -3,7 +3,12 @@ import { type AuditActor, type AuditAction, AuditService } from '@keyhouse/audit
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CredentialEntity, CredentialMetadata } from './credential.entity';
-import { CredentialRepository, type LiveKey, type Queryable } from './credential.repository';
+import { CredentialRepository } from './credential.repository';
+import {
+  CredentialStoreRepository,
+  type LiveKey,
+  type Queryable,
+} from './credential-store.repository';
 import { auditParameters } from './credential-store.sql';
 import { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
 import { dataKeyContext, type SealContext } from './crypto/associated-data';
@@ -45,6 +50,7 @@ export class CredentialVault {
   constructor(
     private readonly dataSource: DataSource,
     private readonly credentials: CredentialRepository,
+    private readonly stores: CredentialStoreRepository,
     private readonly cipher: CredentialCipher,
     private readonly audit: AuditService,
   ) {}
@@ -121,7 +127,7 @@ export class CredentialVault {
   private async storeOn(runner: Queryable, input: StoreCredentialInput): Promise<CredentialEntity> {
     const accountKey = input.accountKey ?? '';
     for (let attempt = 1; ; attempt++) {
-      const live = await this.credentials.liveKeyForStore(
+      const live = await this.stores.liveKeyForStore(
         runner,
         input.owner,
         input.provider,
@@ -158,7 +164,7 @@ export class CredentialVault {
       provider: input.provider,
     };
     const write = live.status === 'active' ? 'replace' : 'recover';
-    return this.credentials.writeForStore(runner, write, [
+    return this.stores.writeForStore(runner, write, [
       ...this.sealedColumns(input, context, dataKey),
       live.id,
       live.status,
@@ -180,7 +186,7 @@ export class CredentialVault {
       provider: input.provider,
     };
     const { dataKey, wrapped } = await this.cipher.newDataKey(context.id);
-    return this.credentials.writeForStore(runner, 'insert', [
+    return this.stores.writeForStore(runner, 'insert', [
       ...this.sealedColumns(input, context, dataKey),
       context.id,
       context.team,

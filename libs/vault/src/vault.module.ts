@@ -8,6 +8,7 @@ import { CredentialEntity } from './credential.entity';
 import { CredentialLeaseRepository } from './credential-lease.repository';
 import { CredentialLeases } from './credential-leases.service';
 import { CredentialRepository } from './credential.repository';
+import { CredentialStoreRepository } from './credential-store.repository';
 import { CredentialRevocation } from './credential-revocation.service';
 import { CredentialVault } from './credential-vault.service';
 import { CredentialCipher, KEYRING } from './crypto/credential-cipher';
@@ -29,6 +30,7 @@ import { VaultKeysService } from './vault-keys.service';
     RecordCipher,
     RewrapParticipants,
     CredentialRepository,
+    CredentialStoreRepository,
     CredentialVault,
     CredentialRevocation,
     VaultKeysService,
