@@ -133,6 +133,8 @@ export function appEnvironment(
     SANDBOX: 'false',
     // The load is one client from one address: no budget may shape the measurement.
     RATE_LIMIT_PER_MINUTE: '10000000',
+    // `BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the apps under load.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...(mesh
       ? {
           MESH_BASE_URL: mesh.baseUrl,

@@ -17,6 +17,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { serveDirectRoutes } from './direct-routes';
 import { GatewayModule } from './gateway.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
@@ -37,6 +38,8 @@ export async function createGatewayApp(
     logger: false,
     trustProxy: false,
     routerOptions: { maxParamLength: 512 },
+    // Keyhouse mounts no Nest middleware; without middie a request skips its hook.
+    skipMiddie: true,
     ...GRACEFUL_HTTP_OPTIONS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -59,11 +62,13 @@ export async function createGatewayApp(
   // Fastify parses text/plain into a string by default; refuse it like any non-JSON body.
   fastify.removeContentTypeParser('text/plain');
   hardenHttp(fastify, hardening);
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
   setUpOpenApi(app);
+  serveDirectRoutes(app);
   await app.init();
   return app;
 }

@@ -6,6 +6,7 @@ import { AdminClientsController } from './admin/admin-clients.controller';
 import { ApiClientEntity } from './api-client.entity';
 import { ApiClientRepository } from './api-client.repository';
 import { ApiClientsService } from './api-clients.service';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { KnownProviders, PROVIDER_NAMES } from './known-providers';
@@ -23,6 +24,7 @@ export class AuthModule {
       providers: [
         ApiClientRepository,
         ApiClientsService,
+        ApiKeyAuthenticator,
         BootstrapAdminService,
         KnownProviders,
         RateLimitsService,
@@ -30,7 +32,7 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         RecordKeyUse,
       ],
-      exports: [ApiClientsService, BootstrapAdminService],
+      exports: [ApiClientsService, ApiKeyAuthenticator, BootstrapAdminService],
     };
   }
 }

@@ -4,6 +4,7 @@ export {
   type ApiClientWithKey,
   ApiClientsService,
 } from './api-clients.service';
+export { ApiKeyAuthenticator, type RouteAccess } from './api-key-authenticator';
 export { displayPrefix, generateApiKey, hashApiKey } from './api-key';
 export { AuthError, AuthErrorCode } from './auth.errors';
 export { AuthModule } from './auth.module';

@@ -2,6 +2,7 @@ export { isDatabaseUnavailable } from './errors/database-unavailable';
 export { type FieldError, KeyhouseError, type KeyhouseErrorOptions } from './errors/keyhouse-error';
 export { codeForStatus, type ProblemCode, statusOf } from './errors/problem-code';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
+export { sendProblem } from './errors/problem-reply';
 export {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
@@ -19,11 +20,13 @@ export {
   toPage,
 } from './pagination/page';
 export { StrictValidationPipe } from './validation/validation.pipe';
+export { DIRECT_ROUTE, DirectRoute } from './http/direct-route.decorator';
 export { IS_PUBLIC, Public } from './http/public.decorator';
 export { closeGracefully, GRACEFUL_HTTP_OPTIONS } from './process/graceful-http';
 export { onShutdownSignal, type ShutdownOptions } from './process/shutdown';
 export { StartedResources } from './process/started-resources';
 export {
+  callerOfRequest,
   CurrentCaller,
   REQUIRED_PROVIDER,
   REQUIRED_SCOPE,

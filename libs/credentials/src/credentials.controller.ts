@@ -2,6 +2,7 @@ import {
   type Caller,
   CurrentCaller,
   decodeCursor,
+  DirectRoute,
   DEFAULT_PAGE_SIZE,
   type Page,
   RequireScope,
@@ -50,6 +51,7 @@ export class CredentialsController {
   }
 
   @Get(':id/token')
+  @DirectRoute()
   @RequireScope('tokens:read')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({

@@ -1,4 +1,5 @@
 import {
+  DIRECT_ROUTE,
   ExternalIdPipe,
   IS_PUBLIC,
   REQUIRED_PROVIDER,
@@ -30,12 +31,32 @@ export interface RouteFacts {
   readonly pathParams: ReadonlyMap<string, PathParamKind>;
   readonly body: Type | null;
   readonly query: Type | null;
+  /** Marked @DirectRoute(): Fastify calls the handler without Nest's pipeline. */
+  readonly direct: boolean;
+  readonly controllerType: Type;
+  /** `/v1/credentials/:id`: the path as the Fastify router holds it. */
+  readonly routerPath: string;
+  readonly arguments: readonly RouteArgumentFacts[];
+}
+
+/** One handler argument as its decorator declared it. */
+export interface RouteArgumentFacts {
+  /** NaN for a custom decorator (then `factory` is its function). */
+  readonly type: RouteParamtypes;
+  readonly index: number;
+  readonly data?: unknown;
+  readonly pipes?: readonly unknown[];
+  readonly factory?: unknown;
+  /** The declared TypeScript type, as emitted metadata. */
+  readonly declaredType: unknown;
+  readonly dto: Type | null;
 }
 
 interface RouteArgument {
   readonly index: number;
   readonly data?: unknown;
   readonly pipes?: readonly unknown[];
+  readonly factory?: unknown;
 }
 
 /** Every route of every controller the application mounted. */
@@ -61,7 +82,8 @@ function controllerRoutes(controller: Type): RouteFacts[] {
     if (typeof method !== 'function' || verb === undefined) {
       return [];
     }
-    const path = joinPath(base, String(Reflect.getMetadata(PATH_METADATA, method) ?? ''));
+    const routerPath = joinPath(base, String(Reflect.getMetadata(PATH_METADATA, method) ?? ''));
+    const path = routerPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const meta = <T>(key: string): T | undefined =>
       (Reflect.getMetadata(key, method) ?? Reflect.getMetadata(key, controller)) as T | undefined;
     const args = routeArguments(controller, handler, prototype);
@@ -79,6 +101,10 @@ function controllerRoutes(controller: Type): RouteFacts[] {
         ),
         body: args.find((arg) => arg.type === RouteParamtypes.BODY)?.dto ?? null,
         query: args.find((arg) => arg.type === RouteParamtypes.QUERY)?.dto ?? null,
+        direct: Reflect.getMetadata(DIRECT_ROUTE, method) === true,
+        controllerType: controller,
+        routerPath,
+        arguments: args,
       },
     ];
   });
@@ -96,7 +122,7 @@ function routeArguments(
   controller: Type,
   handler: string,
   prototype: object,
-): { type: RouteParamtypes; data?: unknown; pipes?: readonly unknown[]; dto: Type | null }[] {
+): RouteArgumentFacts[] {
   const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
     string,
     RouteArgument
@@ -104,8 +130,16 @@ function routeArguments(
   const types = (Reflect.getMetadata('design:paramtypes', prototype, handler) ?? []) as unknown[];
   return Object.entries(declared).map(([key, argument]) => {
     const type = Number(key.split(':')[0]) as RouteParamtypes;
-    const dto = types[argument.index];
-    return { type, data: argument.data, pipes: argument.pipes, dto: isDto(dto) ? dto : null };
+    const declaredType = types[argument.index];
+    return {
+      type,
+      index: argument.index,
+      data: argument.data,
+      pipes: argument.pipes,
+      factory: argument.factory,
+      declaredType,
+      dto: isDto(declaredType) ? declaredType : null,
+    };
   });
 }
 
@@ -127,6 +161,5 @@ function pathParamKind(pipes: readonly unknown[] = []): PathParamKind {
 }
 
 function joinPath(base: string, path: string): string {
-  const joined = `/${[base, path].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '') || '/';
-  return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return `/${[base, path].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '') || '/';
 }

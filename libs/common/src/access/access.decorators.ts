@@ -17,13 +17,14 @@ export interface RequestWithCaller {
   caller?: Caller;
 }
 
+/** The caller on the request; routes Fastify serves directly match on this function. */
+export function callerOfRequest(_data: unknown, context: ExecutionContext): Caller {
+  const caller = context.switchToHttp().getRequest<RequestWithCaller>().caller;
+  if (!caller) {
+    throw new Error('CurrentCaller used on a route the guard did not authenticate');
+  }
+  return caller;
+}
+
 /** The authenticated caller, set by the global guard. */
-export const CurrentCaller = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Caller => {
-    const caller = context.switchToHttp().getRequest<RequestWithCaller>().caller;
-    if (!caller) {
-      throw new Error('CurrentCaller used on a route the guard did not authenticate');
-    }
-    return caller;
-  },
-);
+export const CurrentCaller = createParamDecorator(callerOfRequest);

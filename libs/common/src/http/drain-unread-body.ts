@@ -9,34 +9,39 @@ import type { FastifyInstance } from 'fastify';
  * not read: their sender gets the answer and the close, come what may.
  */
 export function registerBodyDrain(fastify: FastifyInstance, capBytes: number): void {
-  fastify.addHook('onSend', async (request, _reply, payload) => {
-    await drain(request.raw, capBytes);
-    return payload;
+  // A callback hook: nearly every answer has nothing to drain and goes on at once.
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    drain(request.raw, capBytes, () => done(null, payload));
   });
 }
 
-function drain(raw: IncomingMessage, capBytes: number): Promise<void> {
+function drain(raw: IncomingMessage, capBytes: number, resolve: () => void): void {
   const declared = Number(raw.headers['content-length'] ?? 0);
   const chunked = raw.headers['transfer-encoding'] !== undefined;
   if (raw.complete || raw.readableEnded || (!chunked && !(declared > 0)) || declared > capBytes) {
-    return Promise.resolve();
+    resolve();
+    return;
   }
-  return new Promise((resolve) => {
-    let read = 0;
-    const done = (): void => {
-      raw.off('data', count);
-      resolve();
-    };
-    const count = (chunk: Buffer): void => {
-      read += chunk.length;
-      if (read > capBytes) {
-        done();
-      }
-    };
-    raw.on('data', count);
-    raw.once('end', done);
-    raw.once('close', done);
-    raw.once('error', done);
-    raw.resume();
-  });
+  let read = 0;
+  let settled = false;
+  // 'end', 'close' and 'error' may each fire; the answer goes on once.
+  const done = (): void => {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    raw.off('data', count);
+    resolve();
+  };
+  const count = (chunk: Buffer): void => {
+    read += chunk.length;
+    if (read > capBytes) {
+      done();
+    }
+  };
+  raw.on('data', count);
+  raw.once('end', done);
+  raw.once('close', done);
+  raw.once('error', done);
+  raw.resume();
 }

@@ -60,10 +60,13 @@ export function registerSecurityHeaders(
   options: SecurityHeaderOptions,
 ): void {
   const pages = options.pagePolicies ?? [];
-  fastify.addHook('onSend', async (request, reply) => {
-    for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) {
-      void reply.header(name, value);
-    }
+  const always = {
+    ...BASE_SECURITY_HEADERS,
+    ...(options.production ? { 'strict-transport-security': HSTS } : {}),
+  };
+  // A callback hook, not an async one: it runs on every answer (see request-guards.ts).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.headers(always);
     if (!reply.hasHeader('content-security-policy')) {
       const page = pages.find((candidate) => request.url.startsWith(candidate.prefix));
       void reply.header('content-security-policy', page?.policy ?? API_CONTENT_SECURITY_POLICY);
@@ -71,8 +74,6 @@ export function registerSecurityHeaders(
     if (!reply.hasHeader('cache-control')) {
       void reply.header('cache-control', 'no-store');
     }
-    if (options.production) {
-      void reply.header('strict-transport-security', HSTS);
-    }
+    done(null, payload);
   });
 }
