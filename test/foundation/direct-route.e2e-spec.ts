@@ -11,17 +11,21 @@ import {
 import { randomUUID } from 'node:crypto';
 
 /**
- * GET /v1/credentials/{id}/token is served by Fastify calling its handler directly, not
- * through Nest's pipeline. From outside it must be indistinguishable: each refusal below is
- * asked of the direct route and of its Nest neighbour, GET /v1/credentials/{id}, which goes
- * through the global guard, the pipes and the exception filter; both must give the same
- * status, problem code and headers.
+ * GET /v1/credentials/{id}/token and POST /v1/stream-chat/tokens are served by Fastify
+ * calling their handlers directly, not through Nest's pipeline. From outside they must be
+ * indistinguishable: each refusal below is asked of a direct route and of a Nest neighbour
+ * (GET /v1/credentials/{id}, POST /v1/stream-chat/revocations), which go through the global
+ * guard, the pipes and the exception filter; both must give the same status, problem code
+ * and headers.
  */
+const STREAM_CHAT_SECRET = 'direct-route-chat-secret-0123456789abcdef';
+
 describe('a route Fastify serves directly', () => {
   let gateway: GatewayHarness;
   let growth: HttpClient;
   let writerOnly: HttpClient;
   let streamChatOnly: HttpClient;
+  let meshOnly: HttpClient;
   let anonymous: HttpClient;
   let ownId: string;
   let rivalId: string;
@@ -29,17 +33,25 @@ describe('a route Fastify serves directly', () => {
   const secrets = new Set<string>();
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    gateway = await startGateway({
+      env: {
+        STREAM_CHAT_API_KEY: 'direct-route-chat',
+        STREAM_CHAT_API_SECRET: STREAM_CHAT_SECRET,
+      },
+    });
+    secrets.add(STREAM_CHAT_SECRET);
     secrets.add(gateway.adminKey);
     const clients = {
       growth: await createClient(gateway, { team: 'growth' }),
       writer: await createClient(gateway, { team: 'growth', scopes: ['credentials:write'] }),
       chat: await createClient(gateway, { team: 'growth', providers: ['stream-chat'] }),
+      mesh: await createClient(gateway, { team: 'growth', providers: ['mesh'] }),
     };
     Object.values(clients).forEach((client) => secrets.add(client.apiKey));
     growth = new HttpClient(gateway.baseUrl, clients.growth.apiKey);
     writerOnly = new HttpClient(gateway.baseUrl, clients.writer.apiKey);
     streamChatOnly = new HttpClient(gateway.baseUrl, clients.chat.apiKey);
+    meshOnly = new HttpClient(gateway.baseUrl, clients.mesh.apiKey);
     anonymous = new HttpClient(gateway.baseUrl);
     accessToken = fakeToken('access');
     secrets.add(accessToken);
@@ -131,5 +143,82 @@ describe('a route Fastify serves directly', () => {
     expect(metrics.text).toMatch(
       /http_request_duration_seconds_count\{method="GET",route="\/v1\/credentials\/:id\/token",status_code="200"\} [1-9]/,
     );
+  });
+  describe('with a body', () => {
+    const post = (client: HttpClient, path: string, body: unknown, contentType?: string) =>
+      client.request('POST', path, {
+        body: typeof body === 'string' ? undefined : body,
+        rawBody: typeof body === 'string' ? body : undefined,
+        contentType,
+      });
+
+    it.each([
+      ['no key', () => anonymous, { userId: 'alice' }, undefined, 401, 'unauthenticated'],
+      [
+        'a key without tokens:issue',
+        () => writerOnly,
+        { userId: 'alice' },
+        undefined,
+        403,
+        'forbidden',
+      ],
+      [
+        'a key for other providers',
+        () => meshOnly,
+        { userId: 'alice' },
+        undefined,
+        403,
+        'forbidden',
+      ],
+      [
+        'an unknown field',
+        () => growth,
+        { userId: 'alice', admin: true },
+        undefined,
+        400,
+        'validation_failed',
+      ],
+      ['a wrong type', () => growth, { userId: 7 }, undefined, 400, 'validation_failed'],
+      [
+        'a body that is not an object',
+        () => growth,
+        '["alice"]',
+        undefined,
+        400,
+        'validation_failed',
+      ],
+      ['malformed JSON', () => growth, '{"userId":', undefined, 400, 'validation_failed'],
+      [
+        'another content type',
+        () => growth,
+        'userId=alice',
+        'application/x-www-form-urlencoded',
+        415,
+        'unsupported_media_type',
+      ],
+    ])(
+      'refuses %s exactly as a Nest route does',
+      async (_case, client, body, contentType, status, code) => {
+        const direct = await post(client(), '/v1/stream-chat/tokens', body, contentType);
+        const nest = await post(client(), '/v1/stream-chat/revocations', body, contentType);
+        expect(direct.status).toBe(status);
+        expect(direct.body).toMatchObject({ status, code });
+        expect(nest.status).toBe(status);
+        expect(nest.body.code).toBe(code);
+        expect(headerNames(direct)).toEqual(headerNames(nest));
+      },
+    );
+
+    it('mints with a valid body, and stores nothing for a refused one', async () => {
+      const refused = await post(growth, '/v1/stream-chat/tokens', { userId: 'bob', extra: 1 });
+      expect(refused.status).toBe(400);
+      const listed = await growth.get('/v1/credentials?provider=stream-chat');
+      expect(listed.body.items).toEqual([]);
+      const minted = await post(growth, '/v1/stream-chat/tokens', { userId: 'bob' });
+      expect(minted.status).toBe(200);
+      secrets.add(minted.body.token);
+      expect(minted.body).toMatchObject({ userId: 'bob', token: expect.any(String) });
+      expect(minted.headers.get('cache-control')).toBe('no-store');
+    });
   });
 });

@@ -7,7 +7,9 @@ import {
   RequireScope,
   UuidParamPipe,
 } from '@keyhouse/common';
+import { IsString, Length } from 'class-validator';
 import {
+  Body,
   type CanActivate,
   Controller,
   ForbiddenException,
@@ -15,6 +17,7 @@ import {
   Header,
   Module,
   Param,
+  Post,
   Query,
   type Type,
 } from '@nestjs/common';
@@ -46,8 +49,21 @@ const authenticator = {
   },
 };
 
+class NameDto {
+  @IsString()
+  @Length(1, 10)
+  name!: string;
+}
+
 @Controller('things')
 class ThingsController {
+  @Post()
+  @DirectRoute()
+  @RequireScope('tokens:read')
+  create(@CurrentCaller() caller: Caller, @Body() body: NameDto) {
+    return { team: caller.team, name: body.name, validated: body instanceof NameDto };
+  }
+
   @Get(':id/direct')
   @DirectRoute()
   @RequireScope('tokens:read')
@@ -115,6 +131,23 @@ describe('serveDirectRoutes', () => {
     expect(answer.json()).toMatchObject({ code: 'validation_failed' });
   });
 
+  it('validates a body with the global validation pipe, and answers 201 to a POST', async () => {
+    const answer = await app.inject({ method: 'POST', url: '/things', payload: { name: 'ada' } });
+    expect(answer.statusCode).toBe(201);
+    expect(answer.json()).toEqual({ team: 'growth', name: 'ada', validated: true });
+  });
+
+  it.each([
+    ['an unknown field', { name: 'ada', extra: 1 }],
+    ['a wrong type', { name: 7 }],
+    ['a value out of bounds', { name: 'x'.repeat(11) }],
+    ['a body that is not an object', ['ada']],
+  ])('refuses %s in a body as problem+json', async (_case, payload) => {
+    const answer = await app.inject({ method: 'POST', url: '/things', payload });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json()).toMatchObject({ code: 'validation_failed' });
+  });
+
   it('leaves unmarked routes to Nest’s pipeline', async () => {
     const answer = await app.inject({
       method: 'GET',
@@ -126,7 +159,9 @@ describe('serveDirectRoutes', () => {
   it('refuses to start with a marked route whose arguments it cannot check', async () => {
     const bad = await appWith(QueryController);
     try {
-      expect(() => serveDirectRoutes(bad)).toThrow(/neither the caller nor a string path param/);
+      expect(() => serveDirectRoutes(bad)).toThrow(
+        /neither the caller, a DTO body nor a string path param/,
+      );
     } finally {
       await bad.close();
     }

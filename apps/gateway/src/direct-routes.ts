@@ -4,6 +4,7 @@ import {
   type Caller,
   type RequestWithCaller,
   sendProblem,
+  StrictValidationPipe,
 } from '@keyhouse/common';
 import type { PipeTransform, Type } from '@nestjs/common';
 import { HEADERS_METADATA, HTTP_CODE_METADATA } from '@nestjs/common/constants';
@@ -15,11 +16,14 @@ import { catalogRoutes, type RouteArgumentFacts, type RouteFacts } from './opena
 type Request = FastifyRequest & RequestWithCaller;
 type ArgumentOf = (request: Request, caller: Caller) => unknown;
 
+/** The global pipe, as Nest runs it on a body: unknown fields refused, types checked. */
+const bodyValidation = new StrictValidationPipe();
+
 /**
  * Routes marked @DirectRoute() keep their place in Nest (the router table, the OpenAPI
  * document, the route catalogue and its tests), but Fastify calls their handler itself: the
- * API-key check, the param pipes and the problem+json answer are the ones Nest's pipeline
- * runs, resolved once here rather than looked up per request. The token read is served this
+ * API-key check, the validation of a body, the param pipes and the problem+json answer are
+ * the ones Nest's pipeline runs, resolved once here rather than looked up per request. The token read is served this
  * way because Nest's per-request machinery was about half of its CPU under load.
  * Call before `app.init()`, which registers the routes this swaps the handler of.
  */
@@ -52,9 +56,10 @@ function directHandler(app: NestFastifyApplication, route: RouteFacts): RouteHan
     throw new Error(`@DirectRoute ${route.key}: only an authenticated handler can be direct`);
   }
   const access: RouteAccess = { scope: route.scope, provider: route.provider ?? undefined };
-  const argumentsOf = [...route.arguments]
-    .sort((left, right) => left.index - right.index)
-    .map((argument) => argumentReader(route, argument));
+  const sorted = [...route.arguments].sort((left, right) => left.index - right.index);
+  const argumentsOf = sorted.map((argument) => argumentReader(route, argument));
+  // Only a body is validated asynchronously; a route without one awaits nothing extra.
+  const awaitsArguments = sorted.some((argument) => argument.type === RouteParamtypes.BODY);
   const headers = (Reflect.getMetadata(HEADERS_METADATA, method) ?? []) as {
     name: string;
     value: string;
@@ -65,9 +70,10 @@ function directHandler(app: NestFastifyApplication, route: RouteFacts): RouteHan
   return async function direct(request: FastifyRequest, reply: FastifyReply) {
     try {
       const caller = await authenticator.authenticate(request, reply, access);
+      const values = argumentsOf.map((read) => read(request, caller));
       const result = await method.apply(
         controller,
-        argumentsOf.map((read) => read(request, caller)),
+        awaitsArguments ? await Promise.all(values) : values,
       );
       for (const header of headers) {
         void reply.header(header.name, header.value);
@@ -81,13 +87,23 @@ function directHandler(app: NestFastifyApplication, route: RouteFacts): RouteHan
 }
 
 /**
- * What the handler gets for one argument: the caller, or a path param through its pipes.
- * The global validation pipe is not run: for a string path param it changes nothing, which
- * is why no other kind of argument is accepted here.
+ * What the handler gets for one argument: the caller; the whole body, a DTO validated by the
+ * global validation pipe as Nest would; or a string path param through its own pipes (the
+ * global pipe changes nothing on a string param, so it is not run there). Nothing else is
+ * accepted: a kind of argument this does not know would be a check silently skipped.
  */
 function argumentReader(route: RouteFacts, argument: RouteArgumentFacts): ArgumentOf {
   if (argument.factory === callerOfRequest) {
     return (_request, caller) => caller;
+  }
+  if (
+    argument.type === RouteParamtypes.BODY &&
+    argument.data === undefined &&
+    !argument.pipes?.length &&
+    argument.dto
+  ) {
+    const metadata = { type: 'body', metatype: argument.dto } as const;
+    return (request) => bodyValidation.transform(request.body, metadata);
   }
   if (
     argument.type === RouteParamtypes.PARAM &&
@@ -110,7 +126,7 @@ function argumentReader(route: RouteFacts, argument: RouteArgumentFacts): Argume
       );
   }
   throw new Error(
-    `@DirectRoute ${route.key}: argument ${argument.index} is neither the caller nor a string path param`,
+    `@DirectRoute ${route.key}: argument ${argument.index} is neither the caller, a DTO body nor a string path param`,
   );
 }
 

@@ -1,4 +1,10 @@
-import { type Caller, CurrentCaller, RequireProvider, RequireScope } from '@keyhouse/common';
+import {
+  type Caller,
+  CurrentCaller,
+  DirectRoute,
+  RequireProvider,
+  RequireScope,
+} from '@keyhouse/common';
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -22,6 +28,7 @@ export class StreamChatController {
   ) {}
 
   @Post('tokens')
+  @DirectRoute()
   @HttpCode(200)
   @RequireScope('tokens:issue')
   @Header('Cache-Control', 'no-store')
