@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { systemActor } from '@keyhouse/audit';
+import { isDatabaseUnavailable } from '@keyhouse/common';
+import {
+  createTestDatabase,
+  fakeToken,
+  type GatewayHarness,
+  queryDatabase,
+  seedCredential,
+  startGateway,
+  TcpProxy,
+  type TestDatabase,
+  throughProxy,
+  waitFor,
+} from '@keyhouse/testing';
+import {
+  type CredentialEntity,
+  CredentialStoreRepository,
+  CredentialVault,
+  type StoreCredentialInput,
+} from '@keyhouse/vault';
+import { Client } from 'pg';
+
+const TEAM = 'grouping';
+const ACTOR = systemActor('store-grouping-test');
+
+/**
+ * Stores made on their own (not inside a caller's transaction) are grouped: the stores that
+ * arrive while the statements in flight are busy leave together, as one statement and one
+ * commit, and each caller still hears only about its own row.
+ */
+describe('grouped credential stores', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let gateway: GatewayHarness;
+  let vault: CredentialVault;
+  let stores: CredentialStoreRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const target = new URL(database.url);
+    proxy = new TcpProxy(target.hostname, Number(target.port));
+    const proxyPort = await proxy.start();
+    gateway = await startGateway({
+      database: { ...database, url: throughProxy(database.url, proxyPort) },
+      env: { DATABASE_CONNECT_TIMEOUT_MS: '1000' },
+    });
+    vault = gateway.app.get(CredentialVault);
+    stores = gateway.app.get(CredentialStoreRepository);
+  });
+
+  afterEach(() => proxy.restore());
+
+  afterAll(async () => {
+    await gateway.close();
+    await proxy.stop();
+    await database.drop();
+  });
+
+  function storeInput(userId: string, accessToken = fakeToken('grouped')): StoreCredentialInput {
+    return {
+      owner: { team: TEAM, userId },
+      provider: 'mesh',
+      secrets: { accessToken, refreshToken: null },
+      timing: {
+        obtainedAt: new Date(),
+        expiresInSeconds: 3_600,
+        refreshTokenExpiresInSeconds: null,
+        refreshAt: null,
+      },
+      actor: ACTOR,
+      action: 'credential.stored',
+    };
+  }
+
+  const newUser = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+
+  /** Backends of the test database waiting on a row lock. */
+  async function waitingOnLocks(): Promise<number> {
+    const [row] = await queryDatabase<{ count: number }>(
+      database.url,
+      `SELECT count(*)::int AS count FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return row.count;
+  }
+
+  /**
+   * Keeps every statement slot busy: two credentials' rows locked by another transaction, and
+   * a store of each sent (each its own statement, now waiting on its row). Until `release`,
+   * every further store waits for a slot.
+   */
+  async function holdStatementSlots(): Promise<{ release(): Promise<void> }> {
+    const held = [
+      await seedCredential(gateway, { team: TEAM, userId: newUser('held') }),
+      await seedCredential(gateway, { team: TEAM, userId: newUser('held') }),
+    ];
+    const locker = new Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM credentials WHERE id = ANY($1::uuid[]) FOR UPDATE', [
+      held.map((credential) => credential.id),
+    ]);
+    const stuck: Promise<CredentialEntity>[] = [];
+    for (const [index, credential] of held.entries()) {
+      stuck.push(vault.store(storeInput(credential.userId)));
+      await waitFor('the store to wait on its locked row', async () =>
+        (await waitingOnLocks()) === index + 1 ? true : undefined,
+      );
+    }
+    return {
+      release: async () => {
+        await locker.query('COMMIT');
+        await locker.end();
+        await Promise.all(stuck);
+      },
+    };
+  }
+
+  async function transactionsOf(ids: readonly string[]): Promise<string[]> {
+    const rows = await queryDatabase<{ xmin: string }>(
+      database.url,
+      'SELECT xmin::text AS xmin FROM credentials WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return rows.map((row) => row.xmin);
+  }
+
+  it('writes the stores that waited together in one statement, each caller getting its own row', async () => {
+    // Five accounts with a row already (replacements) and five without (first stores).
+    const existing = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        seedCredential(gateway, { team: TEAM, userId: newUser('again') }),
+      ),
+    );
+    const users = [
+      ...existing.map((credential) => credential.userId),
+      ...Array.from({ length: 5 }, () => newUser('first')),
+    ];
+    const tokens = users.map(() => fakeToken('grouped'));
+    const slots = await holdStatementSlots();
+    const stored = users.map((userId, index) => vault.store(storeInput(userId, tokens[index])));
+    await waitFor(
+      'every store to wait for a statement',
+      () => stores.storesWaiting === users.length,
+    );
+    await slots.release();
+    const credentials = await Promise.all(stored);
+
+    expect(credentials.map((credential) => credential.userId)).toEqual(users);
+    expect(credentials.slice(0, 5).map((credential) => credential.id)).toEqual(
+      existing.map((credential) => credential.id),
+    );
+    expect(new Set(credentials.map((credential) => credential.id)).size).toBe(users.length);
+    const ids = credentials.map((credential) => credential.id);
+    expect(new Set(await transactionsOf(ids)).size).toBe(1);
+    for (const [index, credential] of credentials.entries()) {
+      const read = await vault.readAccessToken(TEAM, credential.id, ACTOR);
+      expect(read.accessToken).toBe(tokens[index]);
+    }
+    const audited = await queryDatabase<{ credential_id: string; replaced: boolean }>(
+      database.url,
+      `SELECT credential_id, (details->>'replaced')::boolean AS replaced FROM audit_events
+        WHERE action = 'credential.stored' AND credential_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const replacedById = new Map(audited.map((row) => [row.credential_id, [] as boolean[]]));
+    for (const row of audited) {
+      replacedById.get(row.credential_id)?.push(row.replaced);
+    }
+    // The seed's own audit row (a first store), then the grouped store's.
+    for (const credential of credentials.slice(0, 5)) {
+      expect(replacedById.get(credential.id)?.sort()).toEqual([false, true]);
+    }
+    for (const credential of credentials.slice(5)) {
+      expect(replacedById.get(credential.id)).toEqual([false]);
+    }
+    const created = await queryDatabase<{ id: string; xact_id: string }>(
+      database.url,
+      `SELECT data->>'id' AS id, xact_id::text FROM events
+        WHERE type = 'credential.created' AND data->>'id' = ANY($1::text[])`,
+      [ids.slice(5)],
+    );
+    expect(created.map((event) => event.id).sort()).toEqual(ids.slice(5).sort());
+    expect(new Set(created.map((event) => event.xact_id)).size).toBe(1);
+  });
+
+  it('fails only the store whose row the database refuses, not the others grouped with it', async () => {
+    const users = Array.from({ length: 6 }, () => newUser('fine'));
+    // Longer than the column allows: the grouped statement fails because of this row alone.
+    const tooLong = `too-long-${'x'.repeat(300)}`;
+    const slots = await holdStatementSlots();
+    const stored = [...users, tooLong].map((userId) => vault.store(storeInput(userId)));
+    await waitFor(
+      'every store to wait for a statement',
+      () => stores.storesWaiting === users.length + 1,
+    );
+    await slots.release();
+    const settled = await Promise.allSettled(stored);
+
+    const refused = settled[users.length];
+    expect(refused.status).toBe('rejected');
+    expect(isDatabaseUnavailable((refused as PromiseRejectedResult).reason)).toBe(false);
+    const fine = settled.slice(0, users.length);
+    expect(fine.map((result) => result.status)).toEqual(Array(users.length).fill('fulfilled'));
+    const rows = await queryDatabase<{ user_id: string }>(
+      database.url,
+      `SELECT user_id FROM credentials WHERE team = $1 AND user_id = ANY($2::text[])`,
+      [TEAM, [...users, tooLong]],
+    );
+    expect(rows.map((row) => row.user_id).sort()).toEqual([...users].sort());
+  });
+
+  it('fails every store as database-unavailable (503) while the database is unreachable', async () => {
+    const existing = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        seedCredential(gateway, { team: TEAM, userId: newUser('outage') }),
+      ),
+    );
+    proxy.cut();
+    const settled = await Promise.allSettled(
+      existing.map((credential) => vault.store(storeInput(credential.userId))),
+    );
+    for (const result of settled) {
+      expect(result.status).toBe('rejected');
+      expect(isDatabaseUnavailable((result as PromiseRejectedResult).reason)).toBe(true);
+    }
+    proxy.restore();
+    const again = await waitFor('a store to succeed again', async () =>
+      vault.store(storeInput(existing[0].userId)).catch(() => undefined),
+    );
+    expect(again.id).toBe(existing[0].id);
+  });
+});
