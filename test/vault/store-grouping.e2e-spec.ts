@@ -85,6 +85,20 @@ describe('grouped credential stores', () => {
     return row.count;
   }
 
+  /** Locks the rows of `ids` in another transaction, until `release`. */
+  async function lockRows(ids: readonly string[]): Promise<{ release(): Promise<void> }> {
+    const locker = new Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM credentials WHERE id = ANY($1::uuid[]) FOR UPDATE', [ids]);
+    return {
+      release: async () => {
+        await locker.query('COMMIT');
+        await locker.end();
+      },
+    };
+  }
+
   /**
    * Keeps every statement slot busy: two credentials' rows locked by another transaction, and
    * a store of each sent (each its own statement, now waiting on its row). Until `release`,
@@ -95,12 +109,7 @@ describe('grouped credential stores', () => {
       await seedCredential(gateway, { team: TEAM, userId: newUser('held') }),
       await seedCredential(gateway, { team: TEAM, userId: newUser('held') }),
     ];
-    const locker = new Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('SELECT id FROM credentials WHERE id = ANY($1::uuid[]) FOR UPDATE', [
-      held.map((credential) => credential.id),
-    ]);
+    const locks = await lockRows(held.map((credential) => credential.id));
     const stuck: Promise<CredentialEntity>[] = [];
     for (const [index, credential] of held.entries()) {
       stuck.push(vault.store(storeInput(credential.userId)));
@@ -110,8 +119,7 @@ describe('grouped credential stores', () => {
     }
     return {
       release: async () => {
-        await locker.query('COMMIT');
-        await locker.end();
+        await locks.release();
         await Promise.all(stuck);
       },
     };
@@ -209,6 +217,22 @@ describe('grouped credential stores', () => {
       [TEAM, [...users, tooLong]],
     );
     expect(rows.map((row) => row.user_id).sort()).toEqual([...users].sort());
+  });
+
+  it('fails no other store of a group while one of its rows stays locked past the statement timeout', async () => {
+    const locked = await seedCredential(gateway, { team: TEAM, userId: newUser('locked') });
+    const besides = [newUser('beside'), newUser('beside')];
+    const rowLock = await lockRows([locked.id]);
+    const slots = await holdStatementSlots();
+    const lockedStore = vault.store(storeInput(locked.userId));
+    const besideStores = besides.map((userId) => vault.store(storeInput(userId)));
+    await waitFor('every store to wait for a statement', () => stores.storesWaiting === 3);
+    await slots.release();
+    // The group waits on the locked row until statement_timeout, then goes row by row.
+    const stored = await Promise.all(besideStores);
+    expect(stored.map((credential) => credential.userId)).toEqual(besides);
+    await rowLock.release();
+    expect((await lockedStore).id).toBe(locked.id);
   });
 
   it('fails every store as database-unavailable (503) while the database is unreachable', async () => {

@@ -68,15 +68,12 @@ export class CredentialStoreRepository {
    * Stores on their own, grouped: each settles with its own row or its own error. Two
    * stores of one account never share a statement (the later one replaces the earlier).
    */
-  readonly #groups = new StatementGroups<StoreRow, PromiseSettledResult<CredentialEntity | null>>(
-    (rows) => this.writeBatch(rows),
-    {
-      maxSize: STORE_BATCH_ROWS,
-      maxInFlight: STORE_BATCHES_IN_FLIGHT,
-      stallMs: STORE_BATCH_STALL_MS,
-      keyOf: (row) => accountOf(row, row.provider, row.accountKey),
-    },
-  );
+  readonly #groups = new StatementGroups<StoreRow, RowOutcome>((rows) => this.writeBatch(rows), {
+    maxSize: STORE_BATCH_ROWS,
+    maxInFlight: STORE_BATCHES_IN_FLIGHT,
+    stallMs: STORE_BATCH_STALL_MS,
+    keyOf: (row) => accountOf(row, row.provider, row.accountKey),
+  });
 
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
@@ -133,18 +130,14 @@ export class CredentialStoreRepository {
    * Runs `row`'s store and remembers the row it wrote; null when it wrote none (the row
    * changed, or another first store won). On its own (the data source) the store joins
    * whatever other stores of this process are writing now, in one statement and one commit
-   * (see GroupCommit); in the caller's transaction it is that transaction's own statement.
+   * (see StatementGroups); in the caller's transaction it is that transaction's own statement.
    * Either way it has committed (or will with the caller's transaction) when this resolves.
    */
   async writeForStore(runner: Queryable, row: StoreRow): Promise<CredentialEntity | null> {
     if (!(runner instanceof DataSource)) {
       return this.writeOne(runner, row);
     }
-    const settled = await this.#groups.submit(row);
-    if (settled.status === 'rejected') {
-      throw settled.reason;
-    }
-    return settled.value;
+    return (await this.#groups.submit(row)).written;
   }
 
   /** Stores waiting for a statement (for tests that hold the statements in flight). */
@@ -163,15 +156,15 @@ export class CredentialStoreRepository {
 
   /**
    * One statement for the whole batch. If it fails for a reason that may be one row's (a
-   * value too long, a constraint, a deadlock), each row is stored again on its own so only
-   * that row's store fails; a database that is unavailable fails them all (503).
+   * value too long, a constraint, a deadlock, a row locked past the statement timeout),
+   * each row is stored again on its own so only that row's store fails, and each settles
+   * as soon as its own statement does (the group's slot is free by then); a database that
+   * cannot be reached fails them all (503).
    */
-  private async writeBatch(
-    rows: readonly StoreRow[],
-  ): Promise<PromiseSettledResult<CredentialEntity | null>[]> {
+  private async writeBatch(rows: readonly StoreRow[]): Promise<RowOutcome[]> {
     const dataSource = this.credentials.manager.connection;
     if (rows.length === 1) {
-      return [{ status: 'fulfilled', value: await this.writeOne(dataSource, rows[0]) }];
+      return [{ written: Promise.resolve(await this.writeOne(dataSource, rows[0])) }];
     }
     let written: Record<string, unknown>[];
     try {
@@ -183,15 +176,15 @@ export class CredentialStoreRepository {
         storeBatchParameters(ordered),
       );
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
+      if (failsEveryRow(error)) {
         throw error;
       }
-      return Promise.allSettled(rows.map((row) => this.writeOne(dataSource, row)));
+      return rows.map((row) => ({ written: this.writeOne(dataSource, row) }));
     }
     const byId = new Map(written.map((raw) => [raw.id as string, raw]));
     return rows.map((row) => {
       const raw = byId.get(row.id);
-      return { status: 'fulfilled', value: raw ? this.remember(raw) : null };
+      return { written: Promise.resolve(raw ? this.remember(raw) : null) };
     });
   }
 
@@ -251,6 +244,28 @@ export class CredentialStoreRepository {
     }
     return key;
   }
+}
+
+/**
+ * What a grouped store comes to: its own row (null: none written), or its own error. A
+ * promise inside an object, so the group settles at once while a row retried on its own
+ * settles when its own statement does.
+ */
+interface RowOutcome {
+  readonly written: Promise<CredentialEntity | null>;
+}
+
+/**
+ * SQLSTATEs that count as the database being unavailable (503) but may be one row's doing:
+ * a statement cut short by statement_timeout or lock_timeout while it waited on one locked
+ * row. A batch that failed so is retried row by row like any other row's fault.
+ */
+const ONE_ROWS_TIMEOUTS = new Set(['57014', '55P03']);
+
+/** The database cannot serve the batch at all (down, restarting, out of connections). */
+function failsEveryRow(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isDatabaseUnavailable(error) && !(typeof code === 'string' && ONE_ROWS_TIMEOUTS.has(code));
 }
 
 /** One key per account: the unique index's columns, unambiguously joined. */
