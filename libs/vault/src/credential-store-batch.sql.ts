@@ -1,7 +1,11 @@
-import { actorColumns } from '@keyhouse/audit';
 import { outboxStatement } from '@keyhouse/events';
 import { CREDENTIAL_EVENT_DATA } from './credential-events';
-import type { StoreRow, StoreStatement } from './credential-store.sql';
+import {
+  auditParameters,
+  changedValues,
+  type StoreRow,
+  type StoreStatement,
+} from './credential-store.sql';
 
 /**
  * Many stores in one statement, so concurrent stores share one commit (see
@@ -13,7 +17,11 @@ import type { StoreRow, StoreStatement } from './credential-store.sql';
  * (another store changed it first, or won the race to insert) is simply not returned.
  */
 
-/** The input's columns and their types, in parameter order. */
+/**
+ * The input's columns and their types, in parameter order: which row, then the columns
+ * every store writes and the audit row's, in the single statements' order (changedValues,
+ * auditParameters).
+ */
 const INPUT_COLUMNS = [
   ['write', 'text'],
   ['id', 'uuid'],
@@ -45,7 +53,6 @@ const INPUT_COLUMNS = [
 
 /** One row's values, in INPUT_COLUMNS' order. */
 function inputValues(row: StoreRow): unknown[] {
-  const actor = actorColumns(row.audit.actor);
   return [
     row.write,
     row.id,
@@ -53,26 +60,11 @@ function inputValues(row: StoreRow): unknown[] {
     row.userId,
     row.provider,
     row.accountKey,
-    row.encryptedAccessToken,
-    row.encryptedRefreshToken,
-    row.obtainedAt,
-    row.expiresInSeconds,
-    row.expiresAt,
-    row.refreshTokenExpiresAt,
-    row.refreshTokenExpiresInSeconds,
-    row.refreshAt,
-    row.integrationId,
-    row.metadata,
-    row.lastReadAt,
+    ...changedValues(row),
     row.status,
     row.dataKeyId,
     row.wrappedDataKey,
-    row.audit.action,
-    actor.actorKind,
-    actor.actorClientId,
-    actor.actorName,
-    actor.actorTeam,
-    row.audit.replaced,
+    ...auditParameters(row.audit),
   ];
 }
 

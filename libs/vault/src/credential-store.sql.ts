@@ -118,19 +118,6 @@ export interface StoreRow {
 
 /** The parameters of `row`'s single statement (see storeStatements). */
 export function storeParameters(row: StoreRow): unknown[] {
-  const changed = [
-    row.encryptedAccessToken,
-    row.encryptedRefreshToken,
-    row.obtainedAt,
-    row.expiresInSeconds,
-    row.expiresAt,
-    row.refreshTokenExpiresAt,
-    row.refreshTokenExpiresInSeconds,
-    row.refreshAt,
-    row.integrationId,
-    row.metadata,
-    row.lastReadAt,
-  ];
   const which =
     row.write === 'insert'
       ? [
@@ -143,11 +130,28 @@ export function storeParameters(row: StoreRow): unknown[] {
           row.dataKeyId,
         ]
       : [row.id, row.status, row.dataKeyId, row.wrappedDataKey];
-  return [...changed, ...which, ...auditParameters(row.audit)];
+  return [...changedValues(row), ...which, ...auditParameters(row.audit)];
 }
 
-/** The audit row's parameters, after the change's own. */
-function auditParameters(audit: StoreAudit): unknown[] {
+/** The columns every store writes, in the order of both statements' first parameters. */
+export function changedValues(row: StoreRow): unknown[] {
+  return [
+    row.encryptedAccessToken,
+    row.encryptedRefreshToken,
+    row.obtainedAt,
+    row.expiresInSeconds,
+    row.expiresAt,
+    row.refreshTokenExpiresAt,
+    row.refreshTokenExpiresInSeconds,
+    row.refreshAt,
+    row.integrationId,
+    row.metadata,
+    row.lastReadAt,
+  ];
+}
+
+/** The audit row's columns, in the order of both statements' last parameters. */
+export function auditParameters(audit: StoreAudit): unknown[] {
   const actor = actorColumns(audit.actor);
   return [
     audit.action,
