@@ -20,6 +20,7 @@ import {
   type StoreCredentialInput,
 } from '@keyhouse/vault';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 const TEAM = 'grouping';
 const ACTOR = systemActor('store-grouping-test');
@@ -191,6 +192,90 @@ describe('grouped credential stores', () => {
     );
     expect(created.map((event) => event.id).sort()).toEqual(ids.slice(5).sort());
     expect(new Set(created.map((event) => event.xact_id)).size).toBe(1);
+  });
+
+  it('stores again a grouped row that changed under it, as a recovery of an expired row', async () => {
+    const expired = await seedCredential(gateway, { team: TEAM, userId: newUser('expired') });
+    // Behind this process's back: its remembered live row still says active.
+    await queryDatabase(database.url, `UPDATE credentials SET status = 'expired' WHERE id = $1`, [
+      expired.id,
+    ]);
+    const beside = newUser('beside');
+    const slots = await holdStatementSlots();
+    const stored = [vault.store(storeInput(expired.userId)), vault.store(storeInput(beside))];
+    await waitFor('every store to wait for a statement', () => stores.storesWaiting === 2);
+    await slots.release();
+    const [recovered, first] = await Promise.all(stored);
+
+    expect({ id: recovered.id, status: recovered.status }).toEqual({
+      id: expired.id,
+      status: 'active',
+    });
+    expect(first.userId).toBe(beside);
+    const events = await queryDatabase<{ type: string }>(
+      database.url,
+      `SELECT type FROM events WHERE data->>'id' = $1 ORDER BY occurred_at, type`,
+      [expired.id],
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      'credential.created',
+      'credential.recovered',
+    ]);
+  });
+
+  it('recovers dead rows in one grouped statement, each with its event', async () => {
+    const dead = await Promise.all(
+      [newUser('dead'), newUser('dead')].map((userId) =>
+        seedCredential(gateway, { team: TEAM, userId }),
+      ),
+    );
+    await queryDatabase(
+      database.url,
+      `UPDATE credentials SET status = 'needs_reauth' WHERE id = ANY($1::uuid[])`,
+      [dead.map((credential) => credential.id)],
+    );
+    const dataSource = gateway.app.get(DataSource);
+    const slots = await holdStatementSlots();
+    // Rows as the vault would write them for these accounts (ciphertext is opaque here).
+    const recovered = dead.map((credential) =>
+      stores.writeForStore(dataSource, {
+        write: 'recover',
+        id: credential.id,
+        team: TEAM,
+        userId: credential.userId,
+        provider: credential.provider,
+        accountKey: credential.accountKey,
+        encryptedAccessToken: Buffer.from('opaque'),
+        encryptedRefreshToken: null,
+        obtainedAt: new Date(),
+        expiresInSeconds: 3_600,
+        expiresAt: new Date(Date.now() + 3_600_000),
+        refreshTokenExpiresAt: null,
+        refreshTokenExpiresInSeconds: null,
+        refreshAt: null,
+        integrationId: null,
+        metadata: '{}',
+        lastReadAt: null,
+        status: 'needs_reauth',
+        dataKeyId: credential.dataKeyId!,
+        wrappedDataKey: credential.wrappedDataKey!,
+        audit: { action: 'credential.stored', actor: ACTOR, replaced: true },
+      }),
+    );
+    await waitFor('both stores to wait for a statement', () => stores.storesWaiting === 2);
+    await slots.release();
+    const rows = await Promise.all(recovered);
+
+    expect(rows.map((row) => row?.status)).toEqual(['active', 'active']);
+    const ids = dead.map((credential) => credential.id);
+    expect(new Set(await transactionsOf(ids)).size).toBe(1);
+    const events = await queryDatabase<{ id: string }>(
+      database.url,
+      `SELECT data->>'id' AS id FROM events WHERE type = 'credential.recovered'
+          AND data->>'id' = ANY($1::text[])`,
+      [ids],
+    );
+    expect(events.map((event) => event.id).sort()).toEqual([...ids].sort());
   });
 
   it('fails only the store whose row the database refuses, not the others grouped with it', async () => {
