@@ -6,6 +6,11 @@
  * exactly when its event does.
  */
 export interface OutboxInsert {
+  /**
+   * CTEs (`name AS (...)`, comma-separated) before `changed`, which `changes` may read: a
+   * data-modifying CTE must sit at the statement's top level, never nested inside another.
+   */
+  readonly before?: string;
   /** SQL of the rows that changed: usually `UPDATE ... RETURNING *`; must expose `team`. */
   readonly changes: string;
   /** SQL expression of the event type (a literal or a parameter). */
@@ -31,7 +36,8 @@ const SUBSCRIBED = `w.team = e.team AND w.enabled AND (e.type = ANY(w.events) OR
  * completion whether or not the final SELECT reads them, and all of them commit or none.
  */
 export function outboxStatement(insert: OutboxInsert): string {
-  return `WITH changed AS (${insert.changes}),
+  const before = insert.before ? `${insert.before},\n    ` : '';
+  return `WITH ${before}changed AS (${insert.changes}),
     new_events AS (
       INSERT INTO events (id, xact_id, team, type, occurred_at, data)
       SELECT gen_random_uuid(), ${CURRENT_XACT_ID}, changed.team, ${insert.type}, now(), ${insert.data}

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
@@ -5,8 +6,16 @@ import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { standaloneBuffer } from './crypto/standalone-buffer';
 import { CredentialEntity, type CredentialStatus } from './credential.entity';
 import { hydrateCredential } from './credential-hydration';
-import { type StoreStatement, type StoreWrite, storeStatements } from './credential-store.sql';
+import { storeBatchParameters, storeBatchStatement } from './credential-store-batch.sql';
+import {
+  type StoreRow,
+  type StoreStatement,
+  type StoreWrite,
+  storeParameters,
+  storeStatements,
+} from './credential-store.sql';
 import type { Owner } from './owner';
+import { StatementGroups } from './statement-groups';
 import { VaultError, VaultErrorCode } from './vault.errors';
 
 export interface LiveKey {
@@ -28,11 +37,22 @@ const LIVE_KEY: StoreStatement = {
 
 /** Accounts whose live row this process remembers for the next store (a hint, see below). */
 const HELD_LIVE_KEYS = 10_000;
+/** Most stores in one statement (its arrays stay a few hundred KiB). */
+const STORE_BATCH_ROWS = 128;
+/**
+ * Statements in flight at once: while one commits, the next is already sent. Commits that
+ * notify (a replacement does, see the NotifyCachedRowChanges migration) serialise in
+ * Postgres anyway, so more would only split the waiting stores into smaller groups.
+ */
+const STORE_BATCHES_IN_FLIGHT = 2;
+/** A statement unanswered this long stops holding its slot (see StatementGroups). */
+const STORE_BATCH_STALL_MS = 2_000;
 
 /**
- * The store's statements (credential-store.sql.ts) on `credentials`: one named prepared
- * statement per store, and the live row per account remembered so a repeated store skips
- * its read.
+ * The store's statements on `credentials`: a store inside a caller's transaction is one
+ * named prepared statement (credential-store.sql.ts); stores on their own are grouped, many
+ * to a statement and a commit (credential-store-batch.sql.ts). The live row per account is
+ * remembered so a repeated store skips its read.
  */
 @Injectable()
 export class CredentialStoreRepository {
@@ -43,13 +63,24 @@ export class CredentialStoreRepository {
    */
   readonly #liveKeys = new Map<string, LiveKey>();
   readonly #storeStatements: Record<StoreWrite, StoreStatement>;
+  readonly #batchStatement: StoreStatement;
+  /**
+   * Stores on their own, grouped: each settles with its own row or its own error. Two
+   * stores of one account never share a statement (the later one replaces the earlier).
+   */
+  readonly #groups = new StatementGroups<StoreRow, RowOutcome>((rows) => this.writeBatch(rows), {
+    maxSize: STORE_BATCH_ROWS,
+    maxInFlight: STORE_BATCHES_IN_FLIGHT,
+    stallMs: STORE_BATCH_STALL_MS,
+    keyOf: (row) => accountOf(row, row.provider, row.accountKey),
+  });
 
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
   ) {
-    this.#storeStatements = storeStatements(
-      credentials.metadata.columns.map((column) => column.databaseName),
-    );
+    const columns = credentials.metadata.columns.map((column) => column.databaseName);
+    this.#storeStatements = storeStatements(columns);
+    this.#batchStatement = storeBatchStatement(columns);
   }
 
   /** The account's live row as a store needs it: from the hint when held, else the table. */
@@ -96,19 +127,70 @@ export class CredentialStoreRepository {
   }
 
   /**
-   * Runs a store statement (credential-store.sql.ts) and remembers the row it wrote; null
-   * when it wrote none (the row changed, or another first store won).
+   * Runs `row`'s store and remembers the row it wrote; null when it wrote none (the row
+   * changed, or another first store won). On its own (the data source) the store joins
+   * whatever other stores of this process are writing now, in one statement and one commit
+   * (see StatementGroups); in the caller's transaction it is that transaction's own statement.
+   * Either way it has committed (or will with the caller's transaction) when this resolves.
    */
-  async writeForStore(
-    runner: Queryable,
-    write: StoreWrite,
-    parameters: readonly unknown[],
-  ): Promise<CredentialEntity | null> {
-    const [row] = await this.runPrepared(runner, this.#storeStatements[write], parameters);
-    if (!row) {
-      return null;
+  async writeForStore(runner: Queryable, row: StoreRow): Promise<CredentialEntity | null> {
+    if (!(runner instanceof DataSource)) {
+      return this.writeOne(runner, row);
     }
-    const credential = hydrateCredential(this.credentials, row);
+    return (await this.#groups.submit(row)).written;
+  }
+
+  /** Stores waiting for a statement (for tests that hold the statements in flight). */
+  get storesWaiting(): number {
+    return this.#groups.waiting;
+  }
+
+  private async writeOne(runner: Queryable, row: StoreRow): Promise<CredentialEntity | null> {
+    const [written] = await this.runPrepared(
+      runner,
+      this.#storeStatements[row.write],
+      storeParameters(row),
+    );
+    return written ? this.remember(written) : null;
+  }
+
+  /**
+   * One statement for the whole batch. If it fails for a reason that may be one row's (a
+   * value too long, a constraint, a deadlock, a row locked past the statement timeout),
+   * each row is stored again on its own so only that row's store fails, and each settles
+   * as soon as its own statement does (the group's slot is free by then); a database that
+   * cannot be reached fails them all (503).
+   */
+  private async writeBatch(rows: readonly StoreRow[]): Promise<RowOutcome[]> {
+    const dataSource = this.credentials.manager.connection;
+    if (rows.length === 1) {
+      return [{ written: Promise.resolve(await this.writeOne(dataSource, rows[0])) }];
+    }
+    let written: Record<string, unknown>[];
+    try {
+      // By id: every batch locks its rows in one order, so two batches never deadlock.
+      const ordered = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      written = await this.runPrepared(
+        dataSource,
+        this.#batchStatement,
+        storeBatchParameters(ordered),
+      );
+    } catch (error) {
+      if (failsEveryRow(error)) {
+        throw error;
+      }
+      return rows.map((row) => ({ written: this.writeOne(dataSource, row) }));
+    }
+    const byId = new Map(written.map((raw) => [raw.id as string, raw]));
+    return rows.map((row) => {
+      const raw = byId.get(row.id);
+      return { written: Promise.resolve(raw ? this.remember(raw) : null) };
+    });
+  }
+
+  /** The entity of a row a store wrote, its live key held for the account's next store. */
+  private remember(raw: Record<string, unknown>): CredentialEntity {
+    const credential = hydrateCredential(this.credentials, raw);
     if (credential.wrappedDataKey && credential.dataKeyId) {
       this.holdLiveKey(accountOf(credential, credential.provider, credential.accountKey), {
         id: credential.id,
@@ -162,6 +244,28 @@ export class CredentialStoreRepository {
     }
     return key;
   }
+}
+
+/**
+ * What a grouped store comes to: its own row (null: none written), or its own error. A
+ * promise inside an object, so the group settles at once while a row retried on its own
+ * settles when its own statement does.
+ */
+interface RowOutcome {
+  readonly written: Promise<CredentialEntity | null>;
+}
+
+/**
+ * SQLSTATEs that count as the database being unavailable (503) but may be one row's doing:
+ * a statement cut short by statement_timeout or lock_timeout while it waited on one locked
+ * row. A batch that failed so is retried row by row like any other row's fault.
+ */
+const ONE_ROWS_TIMEOUTS = new Set(['57014', '55P03']);
+
+/** The database cannot serve the batch at all (down, restarting, out of connections). */
+function failsEveryRow(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isDatabaseUnavailable(error) && !(typeof code === 'string' && ONE_ROWS_TIMEOUTS.has(code));
 }
 
 /** One key per account: the unique index's columns, unambiguously joined. */

@@ -1,5 +1,6 @@
 import { actorColumns, type AuditActor } from '@keyhouse/audit';
 import { type EventType, outboxStatement } from '@keyhouse/events';
+import type { CredentialStatus } from './credential.entity';
 import { CREDENTIAL_EVENT_DATA } from './credential-events';
 
 /**
@@ -82,7 +83,74 @@ export function storeStatements(columns: readonly string[]): Record<StoreWrite, 
   };
 }
 
-/** The audit row's parameters, after the change's own. */
+/**
+ * One store as its statement writes it: the sealed tokens and timing, which row (a new id
+ * and key, or the live row's id and the status and key the tokens were sealed for), and its
+ * audit row. The single statements and the batched one (credential-store-batch.sql.ts)
+ * both take it.
+ */
+export interface StoreRow {
+  readonly write: StoreWrite;
+  readonly id: string;
+  readonly team: string;
+  readonly userId: string;
+  readonly provider: string;
+  readonly accountKey: string;
+  readonly encryptedAccessToken: Buffer | null;
+  readonly encryptedRefreshToken: Buffer | null;
+  readonly obtainedAt: Date;
+  readonly expiresInSeconds: number | null;
+  readonly expiresAt: Date | null;
+  readonly refreshTokenExpiresAt: Date | null;
+  readonly refreshTokenExpiresInSeconds: number | null;
+  readonly refreshAt: Date | null;
+  readonly integrationId: string | null;
+  /** JSON text: merged into a replaced row's metadata. */
+  readonly metadata: string;
+  /** Null keeps a replaced row's last read. */
+  readonly lastReadAt: Date | null;
+  /** A replacement's: the status it was sealed for; an insert's: 'active'. */
+  readonly status: CredentialStatus;
+  readonly dataKeyId: string;
+  readonly wrappedDataKey: Buffer;
+  readonly audit: StoreAudit;
+}
+
+/** The parameters of `row`'s single statement (see storeStatements). */
+export function storeParameters(row: StoreRow): unknown[] {
+  const which =
+    row.write === 'insert'
+      ? [
+          row.id,
+          row.team,
+          row.userId,
+          row.provider,
+          row.accountKey,
+          row.wrappedDataKey,
+          row.dataKeyId,
+        ]
+      : [row.id, row.status, row.dataKeyId, row.wrappedDataKey];
+  return [...changedValues(row), ...which, ...auditParameters(row.audit)];
+}
+
+/** The columns every store writes, in the order of both statements' first parameters. */
+export function changedValues(row: StoreRow): unknown[] {
+  return [
+    row.encryptedAccessToken,
+    row.encryptedRefreshToken,
+    row.obtainedAt,
+    row.expiresInSeconds,
+    row.expiresAt,
+    row.refreshTokenExpiresAt,
+    row.refreshTokenExpiresInSeconds,
+    row.refreshAt,
+    row.integrationId,
+    row.metadata,
+    row.lastReadAt,
+  ];
+}
+
+/** The audit row's columns, in the order of both statements' last parameters. */
 export function auditParameters(audit: StoreAudit): unknown[] {
   const actor = actorColumns(audit.actor);
   return [

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { type AuditActor, type AuditAction, AuditService } from '@keyhouse/audit';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CredentialEntity, CredentialMetadata } from './credential.entity';
+import type { CredentialEntity, CredentialMetadata, CredentialStatus } from './credential.entity';
 import { CredentialRepository } from './credential.repository';
 import {
   CredentialStoreRepository,
   type LiveKey,
   type Queryable,
 } from './credential-store.repository';
-import { auditParameters } from './credential-store.sql';
+import type { StoreRow, StoreWrite } from './credential-store.sql';
 import { type CredentialTiming, expiresAtOf, refreshTokenExpiresAtOf } from './credential-timing';
-import { dataKeyContext, type SealContext } from './crypto/associated-data';
+import { dataKeyContext } from './crypto/associated-data';
 import { CredentialCipher, type TokenSecrets } from './crypto/credential-cipher';
 import type { Owner } from './owner';
 import { VaultError, VaultErrorCode } from './vault.errors';
@@ -136,7 +136,7 @@ export class CredentialVault {
       );
       const saved = live
         ? await this.replace(runner, input, live)
-        : await this.insert(runner, input, accountKey);
+        : await this.insert(runner, input);
       if (saved) {
         return saved;
       }
@@ -157,72 +157,85 @@ export class CredentialVault {
       { keyId: live.dataKeyId, wrapped: live.wrappedDataKey },
       dataKeyContext(live.id),
     );
-    const context = {
-      id: live.id,
-      team: input.owner.team,
-      userId: input.owner.userId,
-      provider: input.provider,
-    };
-    const write = live.status === 'active' ? 'replace' : 'recover';
-    return this.stores.writeForStore(runner, write, [
-      ...this.sealedColumns(input, context, dataKey),
-      live.id,
-      live.status,
-      live.dataKeyId,
-      live.wrappedDataKey,
-      ...auditParameters({ action: input.action, actor: input.actor, replaced: true }),
-    ]);
+    return this.stores.writeForStore(
+      runner,
+      this.storeRow(input, {
+        write: live.status === 'active' ? 'replace' : 'recover',
+        id: live.id,
+        status: live.status,
+        dataKey,
+        dataKeyId: live.dataKeyId,
+        wrappedDataKey: live.wrappedDataKey,
+      }),
+    );
   }
 
   private async insert(
     runner: Queryable,
     input: StoreCredentialInput,
-    accountKey: string,
   ): Promise<CredentialEntity | null> {
+    const id = randomUUID();
+    const { dataKey, wrapped } = await this.cipher.newDataKey(id);
+    return this.stores.writeForStore(
+      runner,
+      this.storeRow(input, {
+        write: 'insert',
+        id,
+        status: 'active',
+        dataKey,
+        dataKeyId: wrapped.keyId,
+        wrappedDataKey: wrapped.wrapped,
+      }),
+    );
+  }
+
+  /** The row a store writes: the tokens sealed for `target`, the timing, the audit row. */
+  private storeRow(input: StoreCredentialInput, target: StoreTarget): StoreRow {
     const context = {
-      id: randomUUID(),
+      id: target.id,
       team: input.owner.team,
       userId: input.owner.userId,
       provider: input.provider,
     };
-    const { dataKey, wrapped } = await this.cipher.newDataKey(context.id);
-    return this.stores.writeForStore(runner, 'insert', [
-      ...this.sealedColumns(input, context, dataKey),
-      context.id,
-      context.team,
-      context.userId,
-      context.provider,
-      accountKey,
-      wrapped.wrapped,
-      wrapped.keyId,
-      ...auditParameters({ action: input.action, actor: input.actor, replaced: false }),
-    ]);
-  }
-
-  /** Parameters $1..$11 of both store statements (credential-store.sql.ts). */
-  private sealedColumns(
-    input: StoreCredentialInput,
-    context: SealContext,
-    dataKey: Buffer,
-  ): unknown[] {
-    const sealed = this.cipher.sealSecrets(context, dataKey, input.secrets);
+    const sealed = this.cipher.sealSecrets(context, target.dataKey, input.secrets);
     const { timing } = input;
-    return [
-      sealed.encryptedAccessToken,
-      sealed.encryptedRefreshToken,
-      timing.obtainedAt,
-      timing.expiresInSeconds,
-      expiresAtOf(timing),
-      refreshTokenExpiresAtOf(timing),
-      timing.refreshTokenExpiresInSeconds ?? null,
-      timing.refreshAt,
-      input.integrationId ?? null,
-      JSON.stringify(input.metadata ?? {}),
+    return {
+      write: target.write,
+      id: target.id,
+      team: context.team,
+      userId: context.userId,
+      provider: context.provider,
+      accountKey: input.accountKey ?? '',
+      encryptedAccessToken: sealed.encryptedAccessToken,
+      encryptedRefreshToken: sealed.encryptedRefreshToken,
+      obtainedAt: timing.obtainedAt,
+      expiresInSeconds: timing.expiresInSeconds,
+      expiresAt: expiresAtOf(timing),
+      refreshTokenExpiresAt: refreshTokenExpiresAtOf(timing),
+      refreshTokenExpiresInSeconds: timing.refreshTokenExpiresInSeconds ?? null,
+      refreshAt: timing.refreshAt,
+      integrationId: input.integrationId ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
       // A token minted for a caller was handed to it: that is its first read. Otherwise the
       // row keeps the read it had (null for a new one).
-      input.action === 'credential.issued' ? timing.obtainedAt : null,
-    ];
+      lastReadAt: input.action === 'credential.issued' ? timing.obtainedAt : null,
+      status: target.status,
+      dataKeyId: target.dataKeyId,
+      wrappedDataKey: target.wrappedDataKey,
+      audit: { action: input.action, actor: input.actor, replaced: target.write !== 'insert' },
+    };
   }
+}
+
+/** Which row a store writes, and the data key its tokens are sealed under. */
+interface StoreTarget {
+  readonly write: StoreWrite;
+  readonly id: string;
+  /** The status the live row had when sealed for ('active' for a new row). */
+  readonly status: CredentialStatus;
+  readonly dataKey: Buffer;
+  readonly dataKeyId: string;
+  readonly wrappedDataKey: Buffer;
 }
 
 /** A token can be handed out only from a live credential. */

@@ -17,6 +17,7 @@ export {
   type TeamCredentialFilters,
 } from './credential.repository';
 export { CredentialRevocation, type RevokedCredential } from './credential-revocation.service';
+export { CredentialStoreRepository } from './credential-store.repository';
 export {
   type CredentialTiming,
   expiresAtOf,

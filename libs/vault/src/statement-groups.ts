@@ -36,6 +36,11 @@ export class StatementGroups<T, R> {
     private readonly options: StatementGroupOptions<T>,
   ) {}
 
+  /** Items waiting for a statement (for tests that hold the statements in flight). */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });

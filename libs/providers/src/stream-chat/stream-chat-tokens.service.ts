@@ -35,7 +35,7 @@ export class StreamChatTokensService {
     // Whole seconds, so the stored expiry is exactly the token's `exp`.
     const issuedAt = Math.floor(Date.now() / 1_000);
     const expiresAt = issuedAt + lifetimeSeconds;
-    const token = await this.signer.userToken(integration, {
+    const token = this.signer.userToken(integration, {
       upstreamUserId,
       issuedAt,
       expiresAt,

@@ -25,7 +25,7 @@ export class StreamChatClient {
       provider: STREAM_CHAT,
       method: 'PATCH',
       url: await this.url(integration, '/users'),
-      headers: await this.headers(integration),
+      headers: this.headers(integration),
       json: {
         users: [{ id: upstreamUserId, set: { revoke_tokens_issued_before: before.toISOString() } }],
       },
@@ -41,7 +41,7 @@ export class StreamChatClient {
       provider: STREAM_CHAT,
       method: 'GET',
       url: await this.url(integration, '/app'),
-      headers: await this.headers(integration),
+      headers: this.headers(integration),
       idempotent: true,
     });
     streamChatResult(response);
@@ -52,9 +52,9 @@ export class StreamChatClient {
     return Promise.resolve(`${integration.setting('baseUrl')}${path}?${query.toString()}`);
   }
 
-  private async headers(integration: Integration): Promise<Record<string, string>> {
+  private headers(integration: Integration): Record<string, string> {
     return {
-      Authorization: await this.signer.serverToken(integration),
+      Authorization: this.signer.serverToken(integration),
       'stream-auth-type': 'jwt',
     };
   }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { ProviderCoreModule } from '../provider-core.module';
 import { StreamChatClient } from './stream-chat.client';
 import { StreamChatController } from './stream-chat.controller';
@@ -9,8 +8,7 @@ import { StreamChatSigner } from './stream-chat-signer';
 import { StreamChatTokensService } from './stream-chat-tokens.service';
 
 @Module({
-  // No module-wide secret: the signer passes the API secret on each call.
-  imports: [ProviderCoreModule, JwtModule.register({})],
+  imports: [ProviderCoreModule],
   controllers: [StreamChatController],
   providers: [
     StreamChatSigner,
