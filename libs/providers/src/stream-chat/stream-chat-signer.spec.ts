@@ -1,4 +1,5 @@
 import { Integration } from '@keyhouse/integrations';
+import { JwtService } from '@nestjs/jwt';
 import { sign, verify } from 'jsonwebtoken';
 import { StreamChatSigner } from './stream-chat-signer';
 
@@ -19,9 +20,9 @@ function integration(secret = SECRET): Integration {
 }
 
 describe('StreamChatSigner', () => {
-  const signer = new StreamChatSigner();
+  const signer = new StreamChatSigner(new JwtService());
 
-  it('signs a user token byte for byte as a JWT library does (HS256, user_id, iat, exp)', () => {
+  it('signs a user token synchronously: HS256 with user_id, iat and exp, as Stream reads it', () => {
     const claims = { upstreamUserId: 'kh_user', issuedAt: 1_700_000_000, expiresAt: 1_700_003_600 };
     const token = signer.userToken(integration(), claims);
     expect(token).toBe(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
 import { ProviderCoreModule } from '../provider-core.module';
 import { StreamChatClient } from './stream-chat.client';
 import { StreamChatController } from './stream-chat.controller';
@@ -8,7 +9,8 @@ import { StreamChatSigner } from './stream-chat-signer';
 import { StreamChatTokensService } from './stream-chat-tokens.service';
 
 @Module({
-  imports: [ProviderCoreModule],
+  // No module-wide secret: the signer passes the API secret on each call.
+  imports: [ProviderCoreModule, JwtModule.register({})],
   controllers: [StreamChatController],
   providers: [
     StreamChatSigner,
