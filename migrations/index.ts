@@ -8,6 +8,7 @@ import { AddCredentialInterimToken1796283108855 } from './1796283108855-AddCrede
 import { CreateEventsAndWebhooks1796284068751 } from './1796284068751-CreateEventsAndWebhooks';
 import { CreateIntegrations1796286230863 } from './1796286230863-CreateIntegrations';
 import { NotifyCachedRowChanges1796290000000 } from './1796290000000-NotifyCachedRowChanges';
+import { NotifyCredentialChangesByColumn1796300000000 } from './1796300000000-NotifyCredentialChangesByColumn';
 
 export const migrations = [
   CreateApiClients1795247107299,
@@ -18,4 +19,5 @@ export const migrations = [
   CreateEventsAndWebhooks1796284068751,
   CreateIntegrations1796286230863,
   NotifyCachedRowChanges1796290000000,
+  NotifyCredentialChangesByColumn1796300000000,
 ];
