@@ -4,6 +4,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { Agent, errors, request, RetryAgent } from 'undici';
 import { providerErrors } from '../provider.errors';
+import { pathOf } from './url-path';
 
 export interface UpstreamRequest {
   readonly provider: string;
@@ -120,7 +121,7 @@ export class UpstreamHttp implements OnApplicationShutdown {
       {
         provider: call.provider,
         method: call.method,
-        path: new URL(call.url).pathname,
+        path: pathOf(call.url),
         status,
         outcome,
         ms: Math.round(seconds * 1_000),
