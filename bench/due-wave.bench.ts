@@ -19,7 +19,7 @@ import {
   waitFor,
 } from './harness';
 import type { BenchRow } from './measure';
-import { peakRssNote } from './process-stats';
+import { peakRssNote, workerNodeOptions } from './process-stats';
 
 const CREDENTIALS = Number(process.env.BENCH_DUE_WAVE_CREDENTIALS ?? 100_000);
 const WINDOW_SECONDS = Number(process.env.BENCH_DUE_WAVE_SECONDS ?? 600);
@@ -81,7 +81,7 @@ export async function dueWaveBenchmark(): Promise<BenchRow[]> {
       `UPDATE credentials c SET refresh_at = d.due_at FROM bench_due d WHERE c.id = d.id`,
     );
     const refreshesBefore = mesh.refreshCount;
-    worker = await startApp('worker', env);
+    worker = await startApp('worker', { ...env, ...workerNodeOptions() });
     const refreshed = async () =>
       Number(
         (

@@ -22,3 +22,12 @@ export function peakRssNote(pid: number, who: string): string {
 }
 
 export const RSS_TARGET_MB = 250;
+
+/**
+ * Extra node flags for the benchmarked worker only (BENCH_WORKER_NODE_OPTIONS), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the benchmark's load.
+ */
+export function workerNodeOptions(): Record<string, string> {
+  const options = process.env.BENCH_WORKER_NODE_OPTIONS;
+  return options ? { NODE_OPTIONS: options } : {};
+}
