@@ -151,7 +151,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
           break;
         }
       }
-      this.metrics.backlog.set((await this.credentials.dueAndOverdue()).due);
+      this.metrics.backlog.set(await this.credentials.dueCount());
     } catch (error) {
       // The database may be restarting: the next tick tries again by itself.
       this.logger.warn({ err: error }, 'refresh tick failed');
