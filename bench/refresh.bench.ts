@@ -202,7 +202,11 @@ function workerNote(run: WorkerRun, total: number): string {
     `refreshes/s, first to last write of ${count(total)} due credentials (DB timestamps)` +
     (run.cpuMsPerRefresh === undefined
       ? ''
-      : `; worker CPU ${run.cpuMsPerRefresh.toFixed(2)} ms/refresh (${Math.round(run.coreShare! * 100)}% of a core${run.workers > 1 ? ' per worker' : ''})`)
+      : `; worker CPU ${run.cpuMsPerRefresh.toFixed(2)} ms/refresh (${Math.round(run.coreShare! * 100)}% of a core${run.workers > 1 ? ' per worker' : ''})`) +
+    `; fake Mesh and polling ${run.benchCpuMsPerRefresh.toFixed(2)} ms/refresh` +
+    (run.postgresCpuMsPerRefresh === undefined
+      ? ''
+      : `; Postgres ${run.postgresCpuMsPerRefresh.toFixed(2)} ms/refresh`)
   );
 }
 
@@ -211,6 +215,33 @@ interface WorkerRun {
   readonly refreshesPerSecond: number;
   readonly cpuMsPerRefresh?: number;
   readonly coreShare?: number;
+  /** CPU of this process (the fake Mesh and the polling), and of the database's backends. */
+  readonly benchCpuMsPerRefresh: number;
+  readonly postgresCpuMsPerRefresh?: number;
+}
+
+/** CPU so far of the server processes serving `client`'s database (Linux /proc), by pid. */
+async function backendCpu(client: Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = cpuTimeMs(pid);
+    if (ms !== undefined) {
+      cpu.set(pid, ms);
+    }
+  }
+  return cpu;
+}
+
+/** CPU the backends spent between two readings (a backend seen only at the end counts whole). */
+function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) {
+    total += ms - (before.get(pid) ?? 0);
+  }
+  return total;
 }
 
 /**
@@ -250,9 +281,13 @@ async function workers(
     };
     let cpuAtFirstRefresh: number | undefined;
     let firstRefreshAt: number | undefined;
+    let benchCpuAtFirstRefresh = process.cpuUsage();
+    // Read when the workers are up and idle: what they spend from here on is the refreshing.
+    const postgresBefore = await backendCpu(client);
     mesh.onFirstRefresh = () => {
       firstRefreshAt = performance.now();
       cpuAtFirstRefresh = cpuOfAll();
+      benchCpuAtFirstRefresh = process.cpuUsage();
     };
     const due = await client.query(
       `UPDATE credentials SET refresh_at = now() WHERE id = ANY($1::uuid[]) AND last_refreshed_at IS NULL`,
@@ -272,6 +307,8 @@ async function workers(
       await waitFor(written, `${ids.length} refreshes`, { alive: worker });
     }
     const cpuAtEnd = cpuOfAll();
+    const benchCpu = process.cpuUsage(benchCpuAtFirstRefresh);
+    const postgresCpuMs = backendCpuBetween(postgresBefore, await backendCpu(client));
     const endedAt = performance.now();
     const span = await client.query<{ seconds: number; failed: string }>(
       `SELECT extract(epoch FROM max(last_refreshed_at) - min(last_refreshed_at))::float8 AS seconds,
@@ -293,6 +330,8 @@ async function workers(
       workers: count,
       refreshesPerSecond: (ids.length - 1) / span.rows[0].seconds,
       cpuMsPerRefresh: cpuMs === undefined ? undefined : cpuMs / ids.length,
+      benchCpuMsPerRefresh: (benchCpu.user + benchCpu.system) / 1_000 / ids.length,
+      postgresCpuMsPerRefresh: postgresBefore.size > 0 ? postgresCpuMs / ids.length : undefined,
       coreShare:
         cpuMs === undefined || firstRefreshAt === undefined
           ? undefined
