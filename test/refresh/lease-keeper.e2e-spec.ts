@@ -199,19 +199,25 @@ describe('refresh leases under database faults (one process)', () => {
     expect(after.encrypted_access_token.equals(before.encrypted_access_token)).toBe(true);
   });
 
+  /** A refresh of `credential` whose call Mesh holds for a second: the run, once it is there. */
+  async function refreshInFlight(credential: { id: string; refreshToken: string }) {
+    mesh.setLatency(1_000);
+    const run = executor.run(await claim(credential.id), 'admin', ACTOR);
+    await waitFor(
+      'the call to reach Mesh',
+      () => mesh.presentations(credential.refreshToken) === 1,
+    );
+    // Only this call is held; what the test does next reaches Mesh at once.
+    mesh.setLatency(0);
+    return run;
+  }
+
   // The completion sets status = 'active' whatever the row's status: it is the fence (owner
   // and token, which a revocation clears and a reconnect moves on) that keeps it off a row
   // whose state changed under the lease.
   it('leaves a credential revoked while its refresh was in flight revoked', async () => {
     const credential = await connect();
-    mesh.setLatency(1_000);
-    const lease = await claim(credential.id);
-    const run = executor.run(lease, 'admin', ACTOR);
-    await waitFor(
-      'the call to reach Mesh',
-      () => mesh.presentations(credential.refreshToken) === 1,
-    );
-    mesh.setLatency(0);
+    const run = await refreshInFlight(credential);
     // Revoked here only (the route would revoke at Mesh too, and Mesh would then refuse the
     // refresh): the call in flight succeeds, and its completion meets the revoked row.
     await gateway.app.get(CredentialRevocation).revokeForAdmin(credential.id, ACTOR);
@@ -227,14 +233,7 @@ describe('refresh leases under database faults (one process)', () => {
 
   it('does not mark a revoked credential needs_reauth when the upstream refused its refresh', async () => {
     const credential = await connect();
-    mesh.setLatency(1_000);
-    const lease = await claim(credential.id);
-    const run = executor.run(lease, 'admin', ACTOR);
-    await waitFor(
-      'the call to reach Mesh',
-      () => mesh.presentations(credential.refreshToken) === 1,
-    );
-    mesh.setLatency(0);
+    const run = await refreshInFlight(credential);
     // The route revokes at Mesh too, which then refuses the refresh in flight.
     expect((await client.delete(`/v1/credentials/${credential.id}`)).status).toBe(204);
 
@@ -244,14 +243,7 @@ describe('refresh leases under database faults (one process)', () => {
 
   it('keeps the tokens of a reconnect that landed while a refresh was in flight', async () => {
     const credential = await connect();
-    mesh.setLatency(1_000);
-    const lease = await claim(credential.id);
-    const run = executor.run(lease, 'admin', ACTOR);
-    await waitFor(
-      'the call to reach Mesh',
-      () => mesh.presentations(credential.refreshToken) === 1,
-    );
-    mesh.setLatency(0);
+    const run = await refreshInFlight(credential);
     const reconnected = await connect(credential);
     expect(reconnected.id).toBe(credential.id);
     const stored = await row(credential.id);
