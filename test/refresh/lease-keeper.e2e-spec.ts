@@ -209,7 +209,8 @@ describe('refresh leases under database faults (one process)', () => {
     );
     // Only this call is held; what the test does next reaches Mesh at once.
     mesh.setLatency(0);
-    return run;
+    // Wrapped: an async function returning the promise itself would wait for the run.
+    return { run };
   }
 
   // The completion sets status = 'active' whatever the row's status: it is the fence (owner
@@ -217,7 +218,7 @@ describe('refresh leases under database faults (one process)', () => {
   // whose state changed under the lease.
   it('leaves a credential revoked while its refresh was in flight revoked', async () => {
     const credential = await connect();
-    const run = await refreshInFlight(credential);
+    const { run } = await refreshInFlight(credential);
     // Revoked here only (the route would revoke at Mesh too, and Mesh would then refuse the
     // refresh): the call in flight succeeds, and its completion meets the revoked row.
     await gateway.app.get(CredentialRevocation).revokeForAdmin(credential.id, ACTOR);
@@ -233,7 +234,7 @@ describe('refresh leases under database faults (one process)', () => {
 
   it('does not mark a revoked credential needs_reauth when the upstream refused its refresh', async () => {
     const credential = await connect();
-    const run = await refreshInFlight(credential);
+    const { run } = await refreshInFlight(credential);
     // The route revokes at Mesh too, which then refuses the refresh in flight.
     expect((await client.delete(`/v1/credentials/${credential.id}`)).status).toBe(204);
 
@@ -243,7 +244,7 @@ describe('refresh leases under database faults (one process)', () => {
 
   it('keeps the tokens of a reconnect that landed while a refresh was in flight', async () => {
     const credential = await connect();
-    const run = await refreshInFlight(credential);
+    const { run } = await refreshInFlight(credential);
     const reconnected = await connect(credential);
     expect(reconnected.id).toBe(credential.id);
     const stored = await row(credential.id);
