@@ -58,13 +58,14 @@ export class CredentialCipher {
   }
 
   /**
-   * The data key, unwrapped now and not cached: for a caller that holds it for one piece of
-   * work (a refresh opens, then seals, under one key, and the credential's next refresh is
-   * hours away, so a cached key would only sit in memory).
+   * The data key, from the cache if a read put it there, else unwrapped and not kept: for a
+   * caller that holds it for one piece of work (a refresh opens, then seals, under one key,
+   * and the credential's next refresh is hours away, so a cached key would only sit in
+   * memory; a refresh a read started finds the key that read unwrapped).
    */
   async unwrapDataKey(credential: CredentialEntity): Promise<Buffer> {
     const { wrapped, context } = wrappedKeyOf(credential);
-    return this.keyring.unwrap(wrapped, context);
+    return this.dataKeys.peek(wrapped, context) ?? this.keyring.unwrap(wrapped, context);
   }
 
   /**
