@@ -1,6 +1,7 @@
 // Memory of a benchmarked process, from Linux /proc. VmHWM is the kernel's own high-water
 // mark of resident memory, so the peak is exact without sampling.
 import { readFileSync } from 'node:fs';
+import { WORKER_NODE_FLAGS } from '../apps/worker/src/heap-limit';
 
 /** Peak resident set size of a running process in MiB, or undefined off Linux. */
 export function peakRssMb(pid: number): number | undefined {
@@ -22,3 +23,12 @@ export function peakRssNote(pid: number, who: string): string {
 }
 
 export const RSS_TARGET_MB = 250;
+
+/**
+ * Node flags for the benchmarked worker: those of its start command (WORKER_NODE_FLAGS),
+ * or BENCH_WORKER_NODE_OPTIONS instead, e.g. `--heapsnapshot-signal=SIGUSR2`, or a
+ * `--require` of a profiling hook (`--cpu-prof` is not allowed in NODE_OPTIONS).
+ */
+export function workerNodeOptions(): Record<string, string> {
+  return { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_FLAGS.join(' ') };
+}

@@ -2,6 +2,7 @@ import { systemActor } from '@keyhouse/audit';
 import { MetricsRegistry } from '@keyhouse/observability';
 import { HeldLease, LeaseKeeper, RefreshExecutor } from '@keyhouse/refresh';
 import { FakeMesh, MESH_REFRESH_PATH } from '@keyhouse/sandbox';
+import { CredentialRevocation } from '@keyhouse/vault';
 import {
   createClient,
   createTestDatabase,
@@ -72,19 +73,29 @@ describe('refresh leases under database faults (one process)', () => {
     await database.drop();
   });
 
-  /** A stored Mesh connection whose token is inside its lead (due), and its refresh token. */
-  async function connect(): Promise<{ id: string; refreshToken: string }> {
-    const payload = mesh.connectAccount({
+  /**
+   * A stored Mesh connection whose token is inside its lead (due), and its refresh token.
+   * With `again`, the same user links the same account anew (a reconnect: the row is replaced).
+   */
+  async function connect(again?: {
+    userId: string;
+    accountId: string;
+  }): Promise<{ id: string; refreshToken: string; userId: string; accountId: string }> {
+    const linked = mesh.connectAccount({
       accounts: 1,
       expiresInSeconds: 30,
       refreshedExpiresInSeconds: 3_600,
     });
-    const stored = await client.post('/v1/mesh/connections', {
-      userId: `user-${users++}`,
-      payload,
-    });
+    const [token] = linked.accountTokens;
+    const accountId = again?.accountId ?? token.account.accountId;
+    const payload = {
+      ...linked,
+      accountTokens: [{ ...token, account: { ...token.account, accountId } }],
+    };
+    const userId = again?.userId ?? `user-${users++}`;
+    const stored = await client.post('/v1/mesh/connections', { userId, payload });
     expect(stored.status).toBe(201);
-    return { id: stored.body.items[0].id, refreshToken: payload.accountTokens[0].refreshToken! };
+    return { id: stored.body.items[0].id, refreshToken: token.refreshToken!, userId, accountId };
   }
 
   const row = async (id: string) =>
@@ -186,6 +197,62 @@ describe('refresh leases under database faults (one process)', () => {
     const after = await row(credential.id);
     expect(after.lease_owner).toBe('another-process');
     expect(after.encrypted_access_token.equals(before.encrypted_access_token)).toBe(true);
+  });
+
+  /** A refresh of `credential` whose call Mesh holds for a second: the run, once it is there. */
+  async function refreshInFlight(credential: { id: string; refreshToken: string }) {
+    mesh.setLatency(1_000);
+    const run = executor.run(await claim(credential.id), 'admin', ACTOR);
+    await waitFor(
+      'the call to reach Mesh',
+      () => mesh.presentations(credential.refreshToken) === 1,
+    );
+    // Only this call is held; what the test does next reaches Mesh at once.
+    mesh.setLatency(0);
+    // Wrapped: an async function returning the promise itself would wait for the run.
+    return { run };
+  }
+
+  // The completion sets status = 'active' whatever the row's status: it is the fence (owner
+  // and token, which a revocation clears and a reconnect moves on) that keeps it off a row
+  // whose state changed under the lease.
+  it('leaves a credential revoked while its refresh was in flight revoked', async () => {
+    const credential = await connect();
+    const { run } = await refreshInFlight(credential);
+    // Revoked here only (the route would revoke at Mesh too, and Mesh would then refuse the
+    // refresh): the call in flight succeeds, and its completion meets the revoked row.
+    await gateway.app.get(CredentialRevocation).revokeForAdmin(credential.id, ACTOR);
+
+    expect(await run).toEqual({ outcome: 'lease_lost' });
+    expect(await row(credential.id)).toMatchObject({
+      status: 'revoked',
+      encrypted_access_token: null,
+      last_refreshed_at: null,
+      lease_owner: null,
+    });
+  });
+
+  it('does not mark a revoked credential needs_reauth when the upstream refused its refresh', async () => {
+    const credential = await connect();
+    const { run } = await refreshInFlight(credential);
+    // The route revokes at Mesh too, which then refuses the refresh in flight.
+    expect((await client.delete(`/v1/credentials/${credential.id}`)).status).toBe(204);
+
+    expect(await run).toEqual({ outcome: 'lease_lost' });
+    expect(await row(credential.id)).toMatchObject({ status: 'revoked', lease_owner: null });
+  });
+
+  it('keeps the tokens of a reconnect that landed while a refresh was in flight', async () => {
+    const credential = await connect();
+    const { run } = await refreshInFlight(credential);
+    const reconnected = await connect(credential);
+    expect(reconnected.id).toBe(credential.id);
+    const stored = await row(credential.id);
+
+    expect(await run).toEqual({ outcome: 'lease_lost' });
+    const after = await row(credential.id);
+    expect(after).toMatchObject({ status: 'active', last_refreshed_at: null });
+    expect(after.encrypted_access_token.equals(stored.encrypted_access_token)).toBe(true);
   });
 
   it('keeps the answer in hand through a refused database shorter than the lease', async () => {

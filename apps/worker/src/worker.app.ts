@@ -5,11 +5,11 @@ import {
   MetricsRegistry,
   PinoNestLogger,
   registerHttpMetrics,
-  registerRequestLogging,
 } from '@keyhouse/observability';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import { registerProbeLogging } from './probe-logging';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -33,7 +33,7 @@ export async function createWorkerApp(
     { logger: new PinoNestLogger(rootLogger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  registerRequestLogging(fastify, rootLogger);
+  registerProbeLogging(fastify, rootLogger);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
   await app.init();
   return app;

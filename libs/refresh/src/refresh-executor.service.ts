@@ -159,8 +159,10 @@ export class RefreshExecutor {
                 this.leases.markNeedsReauth(claim, verdict.code, actor),
               )
             : await this.retryLater(lease, verdict.code, now, actor);
-      if (written === 'answer_lost') {
-        return { outcome: 'answer_lost' };
+      if (written === 'answer_lost' || written === 'lease_lost') {
+        // Lost: the row changed hands or state under the lease (taken over, revoked,
+        // reconnected), and the verdict was not written over whatever it is now.
+        return { outcome: written };
       }
       return verdict.kind === 'reauth'
         ? { outcome: 'needs_reauth', code: verdict.code }

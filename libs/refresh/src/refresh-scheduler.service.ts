@@ -17,22 +17,36 @@ import { RefreshStatusRepository } from './refresh-status.repository';
 
 const INTERVAL_NAME = 'keyhouse-refresh';
 const ACTOR = systemActor('refresh-scheduler');
-/** Rows claimed ahead of a free lane, as a share of the lanes (at least one). */
-const CLAIMED_AHEAD_SHARE = 0.2;
-/** Runs in progress (calling or writing) per lane, at most, before claiming waits. */
-const MAX_RUNS_PER_LANE = 2;
+/**
+ * Runs in progress (calling or writing) per lane, at most, before claiming waits: room for
+ * writes that take a few calls' time on a busy database (at 2 per lane, 20-40 ms grouped
+ * completions already held claims back), still a bound on answers in hand while it is away.
+ */
+const MAX_RUNS_PER_LANE = 4;
+
+/**
+ * Rows claimed ahead of the lanes: two rounds of calls (so a row waits at most about two
+ * calls for its lane, a small part of its lease), at most one batch. A claim goes out once
+ * half of that has been taken, so claims stay batches rather than one row per freed lane
+ * (which cost a claim round trip per refresh, and left lanes idle while it was in flight),
+ * and the half still waiting keeps the lanes busy while the next claim is answered.
+ */
+export function claimedAheadOf(concurrency: number, batchSize: number): number {
+  return Math.max(1, Math.min(2 * concurrency, batchSize));
+}
 
 /**
  * The background scheduler. Upstream calls run in lanes (REFRESH_CONCURRENCY): each tick
- * claims as many due credentials as there are free lanes plus a few ready to start (one
+ * claims as many due credentials as there are free lanes plus some ready to start (one
  * statement, SKIP LOCKED, so any number of processes share the work without overlap), and
- * claims again as lanes free up, until a claim comes back short. A lane frees as soon as its
- * upstream call is over; the answer is then written beside it (grouped with others), so a
- * worker calls at the upstream's pace rather than waiting on its own writes. The few rows
- * claimed ahead wait at most about one call for a lane, a small part of their lease, and
- * the writes in progress are bounded too. A tick never overlaps the previous one. On
- * shutdown nothing new is claimed or started, rows claimed ahead are handed back, and the
- * work under way is written.
+ * claims again, a batch at a time, as the ready rows run down, until a claim comes back
+ * short. A lane frees as soon as its upstream call is over and takes the next ready row at
+ * once (no claim round trip between two calls); the answer is then written beside it
+ * (grouped with others), so a worker calls at the upstream's pace rather than waiting on its
+ * own writes. The rows claimed ahead wait at most about two calls for a lane, and the writes
+ * in progress are bounded too. A tick never overlaps the previous one. On shutdown nothing
+ * new is claimed or started, rows claimed ahead are handed back, and the work under way is
+ * written.
  */
 @Injectable()
 export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -114,13 +128,17 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
 
   private async runTick(): Promise<void> {
     const { batchSize, concurrency } = this.config.refresh;
-    const claimedAhead = Math.ceil(concurrency * CLAIMED_AHEAD_SHARE);
+    const claimedAhead = claimedAheadOf(concurrency, batchSize);
     try {
       await this.status.heartbeat(this.owner.id, this.startedAt);
       while (!this.stopping) {
         this.fillLanes();
         const room = concurrency + claimedAhead - this.lanes.size - this.ready.length;
-        if (room <= 0 || this.runs.size >= MAX_RUNS_PER_LANE * concurrency) {
+        const lanesFree = this.lanes.size < concurrency;
+        if (
+          (!lanesFree && room < Math.ceil(claimedAhead / 2)) ||
+          this.runs.size >= MAX_RUNS_PER_LANE * concurrency
+        ) {
           await Promise.race(this.lanes.size > 0 ? this.lanes : this.runs);
           continue;
         }
@@ -133,7 +151,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, BeforeApplicati
           break;
         }
       }
-      this.metrics.backlog.set((await this.credentials.dueAndOverdue()).due);
+      this.metrics.backlog.set(await this.credentials.dueCount());
     } catch (error) {
       // The database may be restarting: the next tick tries again by itself.
       this.logger.warn({ err: error }, 'refresh tick failed');

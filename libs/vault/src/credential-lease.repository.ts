@@ -211,6 +211,19 @@ export class CredentialLeaseRepository {
       .getRawMany<CountByProviderStatus>();
   }
 
+  /**
+   * Due now and not leased, for the backlog gauge after every tick: the claim's own condition
+   * through the due index, so it costs what the backlog is (nothing when caught up), where the
+   * counts below read the whole table (40 ms for 30,000 rows, every second, in a due wave).
+   */
+  async dueCount(): Promise<number> {
+    const [row] = await this.credentials.query<{ due: number }[]>(
+      `SELECT count(*)::int AS due FROM credentials
+        WHERE ${CLAIMABLE} AND refresh_at IS NOT NULL AND refresh_at <= now()`,
+    );
+    return row?.due ?? 0;
+  }
+
   /** Due now (refresh_at passed, not leased), overdue (active but already expired), leased. */
   async dueAndOverdue(): Promise<{ due: number; overdue: number; leased: number }> {
     const [row] = await this.credentials.query<{ due: number; overdue: number; leased: number }[]>(

@@ -62,6 +62,11 @@ const COMPLETION_STALL_MS = 500;
 @Injectable()
 export class CredentialLeases {
   private readonly completions: StatementGroups<CompletionRow, LeaseOutcome>;
+  /**
+   * Each claim's data key, unwrapped once for its open and its seal, and gone with the claim
+   * (the process-wide cache is for reads, which come back to the same credential).
+   */
+  private readonly dataKeys = new WeakMap<LeasedCredential, Promise<Buffer>>();
 
   constructor(
     private readonly rows: CredentialLeaseRepository,
@@ -118,8 +123,8 @@ export class CredentialLeases {
     return this.rows.isLeased(id);
   }
 
-  openSecrets(claim: LeasedCredential): Promise<TokenSecrets> {
-    return this.cipher.openSecrets(claim.credential);
+  async openSecrets(claim: LeasedCredential): Promise<TokenSecrets> {
+    return this.cipher.openSecretsWith(claim.credential, await this.dataKeyOf(claim));
   }
 
   /**
@@ -134,7 +139,7 @@ export class CredentialLeases {
     actor: AuditActor,
   ): Promise<LeaseOutcome> {
     const { credential } = claim;
-    const dataKey = await this.cipher.dataKeyOf(credential);
+    const dataKey = await this.dataKeyOf(claim);
     const outcome = await this.completions.submit({
       ...fenceOf(claim),
       ...expiryAfterRefresh(credential, write),
@@ -197,7 +202,7 @@ export class CredentialLeases {
     actor: AuditActor,
   ): Promise<LeaseOutcome> {
     const { credential } = claim;
-    const dataKey = await this.cipher.dataKeyOf(credential);
+    const dataKey = await this.dataKeyOf(claim);
     const sealed = this.cipher.sealField(credential, dataKey, 'interim_token', interimToken);
     return this.waitForUser(claim, code, sealed, actor);
   }
@@ -275,6 +280,15 @@ export class CredentialLeases {
   ): Promise<LeaseOutcome> {
     const written = await this.rows.release(fenceOf(claim), set, values, event);
     return written ? 'written' : 'lease_lost';
+  }
+
+  private dataKeyOf(claim: LeasedCredential): Promise<Buffer> {
+    let dataKey = this.dataKeys.get(claim);
+    if (!dataKey) {
+      dataKey = this.cipher.unwrapDataKey(claim.credential);
+      this.dataKeys.set(claim, dataKey);
+    }
+    return dataKey;
   }
 
   private auditTarget(credential: CredentialEntity) {

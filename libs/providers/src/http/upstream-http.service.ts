@@ -4,6 +4,8 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { Agent, errors, request, RetryAgent } from 'undici';
 import { providerErrors } from '../provider.errors';
+import { CallDeadline } from './call-deadline';
+import { pathOf } from './url-path';
 
 export interface UpstreamRequest {
   readonly provider: string;
@@ -74,6 +76,7 @@ export class UpstreamHttp implements OnApplicationShutdown {
     const started = performance.now();
     const errorsOf = providerErrors(call.provider);
     const { body, contentType } = encodeBody(call);
+    const deadline = new CallDeadline(this.timeoutMs * (call.idempotent ? 3 : 1));
     try {
       const response = await request(call.url, {
         method: call.method,
@@ -84,7 +87,7 @@ export class UpstreamHttp implements OnApplicationShutdown {
           accept: 'application/json',
         },
         body,
-        signal: AbortSignal.timeout(this.timeoutMs * (call.idempotent ? 3 : 1)),
+        signal: deadline.signal,
       });
       const text = await response.body.text();
       this.observe(
@@ -106,6 +109,8 @@ export class UpstreamHttp implements OnApplicationShutdown {
       const outcome = isTimeout(error) ? 'timeout' : 'network';
       this.observe(call, started, outcome);
       throw errorsOf.unavailable(outcome, undefined, error);
+    } finally {
+      deadline.clear();
     }
   }
 
@@ -120,7 +125,7 @@ export class UpstreamHttp implements OnApplicationShutdown {
       {
         provider: call.provider,
         method: call.method,
-        path: new URL(call.url).pathname,
+        path: pathOf(call.url),
         status,
         outcome,
         ms: Math.round(seconds * 1_000),

@@ -53,15 +53,19 @@ export class CredentialCipher {
   }
 
   async dataKeyOf(credential: CredentialEntity): Promise<Buffer> {
-    if (!credential.wrappedDataKey || !credential.dataKeyId) {
-      throw new VaultError(
-        VaultErrorCode.CredentialRevoked,
-        'the credential was revoked; its key is erased',
-      );
-    }
-    const wrapped = { keyId: credential.dataKeyId, wrapped: credential.wrappedDataKey };
-    const context = dataKeyContext(credential.id);
+    const { wrapped, context } = wrappedKeyOf(credential);
     return this.dataKeys.get(wrapped, context, () => this.keyring.unwrap(wrapped, context));
+  }
+
+  /**
+   * The data key, from the cache if a read put it there, else unwrapped and not kept: for a
+   * caller that holds it for one piece of work (a refresh opens, then seals, under one key,
+   * and the credential's next refresh is hours away, so a cached key would only sit in
+   * memory; a refresh a read started finds the key that read unwrapped).
+   */
+  async unwrapDataKey(credential: CredentialEntity): Promise<Buffer> {
+    const { wrapped, context } = wrappedKeyOf(credential);
+    return this.dataKeys.peek(wrapped, context) ?? this.keyring.unwrap(wrapped, context);
   }
 
   /**
@@ -109,7 +113,10 @@ export class CredentialCipher {
   }
 
   async openSecrets(credential: CredentialEntity): Promise<TokenSecrets> {
-    const dataKey = await this.dataKeyOf(credential);
+    return this.openSecretsWith(credential, await this.dataKeyOf(credential));
+  }
+
+  openSecretsWith(credential: CredentialEntity, dataKey: Buffer): TokenSecrets {
     return {
       accessToken: this.openField(
         credential,
@@ -152,4 +159,17 @@ export class CredentialCipher {
   ): string | null {
     return sealed === null ? null : open(sealed, dataKey, associatedData(context, field));
   }
+}
+
+function wrappedKeyOf(credential: CredentialEntity): { wrapped: WrappedDataKey; context: string } {
+  if (!credential.wrappedDataKey || !credential.dataKeyId) {
+    throw new VaultError(
+      VaultErrorCode.CredentialRevoked,
+      'the credential was revoked; its key is erased',
+    );
+  }
+  return {
+    wrapped: { keyId: credential.dataKeyId, wrapped: credential.wrappedDataKey },
+    context: dataKeyContext(credential.id),
+  };
 }

@@ -21,7 +21,7 @@ export class DataKeyCache {
     context: string,
     unwrap: () => Promise<Buffer>,
   ): Promise<Buffer> {
-    const key = `${context}\u0000${wrapped.keyId}\u0000${wrapped.wrapped.toString('base64')}`;
+    const key = cacheKey(wrapped, context);
     const cached = this.keys.get(key);
     if (cached) {
       return cached;
@@ -30,4 +30,13 @@ export class DataKeyCache {
     this.keys.set(key, dataKey);
     return dataKey;
   }
+
+  /** The key if it is held, without keeping one that is not (nor refreshing its place). */
+  peek(wrapped: WrappedDataKey, context: string): Buffer | undefined {
+    return this.keys.peek(cacheKey(wrapped, context));
+  }
+}
+
+function cacheKey(wrapped: WrappedDataKey, context: string): string {
+  return `${context}\u0000${wrapped.keyId}\u0000${wrapped.wrapped.toString('base64')}`;
 }
