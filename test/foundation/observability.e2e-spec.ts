@@ -1,33 +1,22 @@
 import {
-  createTestDatabase,
   type GatewayHarness,
-  startGateway,
-  TcpProxy,
-  type TestDatabase,
-  throughProxy,
+  type ProxiedGateway,
+  startProxiedGateway,
+  type TcpProxy,
   waitFor,
 } from '@keyhouse/testing';
 
 describe('health, metrics, docs and logs', () => {
+  let proxied: ProxiedGateway;
   let gateway: GatewayHarness;
-  let database: TestDatabase;
   let proxy: TcpProxy;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const target = new URL(database.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port));
-    const proxyPort = await proxy.start();
-    gateway = await startGateway({
-      database: { ...database, url: throughProxy(database.url, proxyPort) },
-    });
+    proxied = await startProxiedGateway();
+    ({ gateway, proxy } = proxied);
   });
 
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.stop();
-    await database.drop();
-  });
+  afterAll(() => proxied.stop());
 
   it('answers /health/live and /health/ready without a key', async () => {
     expect((await gateway.http.get('/health/live')).status).toBe(200);

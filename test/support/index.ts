@@ -1,6 +1,7 @@
 export { type GatewayHarness, type GatewayOptions, startGateway } from './gateway-harness';
 export { HttpClient, type HttpResult, type RequestOptions } from './http-client';
 export { LogCapture } from './log-capture';
+export { type ProxiedGateway, startProxiedGateway } from './proxied-gateway';
 export { TcpProxy, throughProxy } from './tcp-proxy';
 export { createTestDatabase, queryDatabase, type TestDatabase } from './test-database';
 export { waitFor } from './wait-for';

@@ -2,15 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { systemActor } from '@keyhouse/audit';
 import { isDatabaseUnavailable } from '@keyhouse/common';
 import {
-  createTestDatabase,
   fakeToken,
   type GatewayHarness,
+  type ProxiedGateway,
   queryDatabase,
   seedCredential,
-  startGateway,
-  TcpProxy,
+  startProxiedGateway,
+  type TcpProxy,
   type TestDatabase,
-  throughProxy,
   waitFor,
 } from '@keyhouse/testing';
 import {
@@ -31,6 +30,7 @@ const ACTOR = systemActor('store-grouping-test');
  * commit, and each caller still hears only about its own row.
  */
 describe('grouped credential stores', () => {
+  let proxied: ProxiedGateway;
   let database: TestDatabase;
   let proxy: TcpProxy;
   let gateway: GatewayHarness;
@@ -38,25 +38,15 @@ describe('grouped credential stores', () => {
   let stores: CredentialStoreRepository;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const target = new URL(database.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port));
-    const proxyPort = await proxy.start();
-    gateway = await startGateway({
-      database: { ...database, url: throughProxy(database.url, proxyPort) },
-      env: { DATABASE_CONNECT_TIMEOUT_MS: '1000' },
-    });
+    proxied = await startProxiedGateway({ env: { DATABASE_CONNECT_TIMEOUT_MS: '1000' } });
+    ({ database, proxy, gateway } = proxied);
     vault = gateway.app.get(CredentialVault);
     stores = gateway.app.get(CredentialStoreRepository);
   });
 
   afterEach(() => proxy.restore());
 
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.stop();
-    await database.drop();
-  });
+  afterAll(() => proxied.stop());
 
   function storeInput(userId: string, accessToken = fakeToken('grouped')): StoreCredentialInput {
     return {
