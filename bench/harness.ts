@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres';
 import { createRootLogger } from '../libs/observability/src/logging/root-logger';
 import type { FakeMesh } from '../libs/sandbox/src/index';
 import { AppProcess, type AppName } from '../test/support/app-process';
+import { gatewayNodeOptions } from './process-stats';
 
 const pendingCleanups = new Set<() => Promise<void>>();
 
@@ -133,8 +134,8 @@ export function appEnvironment(
     SANDBOX: 'false',
     // The load is one client from one address: no budget may shape the measurement.
     RATE_LIMIT_PER_MINUTE: '10000000',
-    // `BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the apps under load.
-    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    // The gateway's start flags; a worker's env spreads workerNodeOptions() over them.
+    ...gatewayNodeOptions(),
     ...(mesh
       ? {
           MESH_BASE_URL: mesh.baseUrl,

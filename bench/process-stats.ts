@@ -1,7 +1,7 @@
 // Memory of a benchmarked process, from Linux /proc. VmHWM is the kernel's own high-water
 // mark of resident memory, so the peak is exact without sampling.
 import { readFileSync } from 'node:fs';
-import { WORKER_NODE_FLAGS } from '../apps/worker/src/heap-limit';
+import { GATEWAY_NODE_FLAGS, WORKER_NODE_FLAGS } from '../libs/common/src/process/heap-limits';
 
 /** Peak resident set size of a running process in MiB, or undefined off Linux. */
 export function peakRssMb(pid: number): number | undefined {
@@ -31,4 +31,9 @@ export const RSS_TARGET_MB = 250;
  */
 export function workerNodeOptions(): Record<string, string> {
   return { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_FLAGS.join(' ') };
+}
+
+/** The same for a benchmarked gateway: GATEWAY_NODE_FLAGS, or BENCH_NODE_OPTIONS instead. */
+export function gatewayNodeOptions(): Record<string, string> {
+  return { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? GATEWAY_NODE_FLAGS.join(' ') };
 }
