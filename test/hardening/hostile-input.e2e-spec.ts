@@ -77,7 +77,7 @@ describe('hostile input at the HTTP edge', () => {
     });
   });
 
-  describe('NUL characters', () => {
+  describe('NUL characters and unpaired surrogates', () => {
     it.each([
       [
         'a query value on /v1',
@@ -112,6 +112,18 @@ describe('hostile input at the HTTP edge', () => {
             providers: [],
           }),
         'body.scopes[0]',
+      ],
+      [
+        // Postgres would store U+FFFD in its place: a value other than the one used.
+        'a body string holding an unpaired surrogate',
+        () =>
+          gateway.admin.post('/admin/clients', {
+            name: 'lone \ud800 surrogate',
+            team: 't',
+            scopes: ['admin'],
+            providers: [],
+          }),
+        'body.name',
       ],
     ])('in %s is refused with 400 and stores nothing', async (_label, send, field) => {
       const before = await queryDatabase<{ count: string }>(

@@ -1,5 +1,6 @@
 import { type FieldError, KeyhouseError } from './keyhouse-error';
 import type { ProblemCode } from './problem-code';
+import { UNSTORABLE_TEXT } from '../validation/unstorable-text';
 
 export enum RequestErrorCode {
   InvalidInput = 'invalid_input',
@@ -26,8 +27,8 @@ export class RequestError extends KeyhouseError {
   }
 
   /** Postgres text cannot hold NUL; such input is refused wherever it arrives. */
-  static nulCharacter(field: string): RequestError {
-    return RequestError.invalid([{ field, message: `${field} must not contain NUL characters` }]);
+  static unstorableText(field: string): RequestError {
+    return RequestError.invalid([{ field, message: `${field} ${UNSTORABLE_TEXT}` }]);
   }
 
   static notFound(what: string): RequestError {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../errors/keyhouse-error';
 import type { ProblemCode } from '../errors/problem-code';
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../errors/problem-document';
-import { findNul } from '../validation/nul-characters';
+import { findUnstorableText, UNSTORABLE_TEXT } from '../validation/unstorable-text';
 
 /**
  * Checks on every request, before routing reaches a guard, pipe or handler (so for routes
@@ -34,9 +34,10 @@ export function registerRequestGuards(
       refuse(request, reply, 'payload_too_large', `The request body is larger than ${kib} KiB`);
       return;
     }
-    const field = findNul(request.params, 'path') ?? findNul(request.query, 'query');
+    const field =
+      findUnstorableText(request.params, 'path') ?? findUnstorableText(request.query, 'query');
     if (field) {
-      const message = `${field} must not contain NUL characters`;
+      const message = `${field} ${UNSTORABLE_TEXT}`;
       refuse(request, reply, 'validation_failed', message, [{ field, message }]);
       return;
     }

@@ -1,5 +1,5 @@
 import { MAX_BODY_DEPTH, nestingDepth } from './json-body';
-import { findNul } from './nul-characters';
+import { findUnstorableText } from './unstorable-text';
 
 describe('nestingDepth', () => {
   it.each([
@@ -19,21 +19,30 @@ describe('nestingDepth', () => {
   });
 });
 
-describe('findNul', () => {
+describe('findUnstorableText', () => {
   it('finds NUL in strings, in arrays and in keys, and names where', () => {
-    expect(findNul({ name: 'a\u0000b' }, 'body')).toBe('body.name');
-    expect(findNul({ scopes: ['ok', 'x\u0000'] }, 'body')).toBe('body.scopes[1]');
-    expect(findNul({ ['na\u0000me']: 'x' }, 'body')).toBe('body');
-    expect(findNul('\u0000', 'path')).toBe('path');
+    expect(findUnstorableText({ name: 'a\u0000b' }, 'body')).toBe('body.name');
+    expect(findUnstorableText({ scopes: ['ok', 'x\u0000'] }, 'body')).toBe('body.scopes[1]');
+    expect(findUnstorableText({ ['na\u0000me']: 'x' }, 'body')).toBe('body');
+    expect(findUnstorableText('\u0000', 'path')).toBe('path');
+  });
+
+  it('finds unpaired surrogates, and passes paired ones', () => {
+    expect(findUnstorableText({ userId: 'a\ud800b' }, 'body')).toBe('body.userId');
+    expect(findUnstorableText({ userId: 'a\udc00' }, 'body')).toBe('body.userId');
+    expect(findUnstorableText({ ['\udfff']: 'x' }, 'body')).toBe('body');
+    expect(findUnstorableText({ userId: 'smile \ud83d\ude00' }, 'body')).toBeUndefined();
   });
 
   it('does not echo odd or long keys in the path', () => {
-    expect(findNul({ ['x'.repeat(100)]: '\u0000' }, 'query')).toBe('query');
-    expect(findNul({ ['<script>']: '\u0000' }, 'query')).toBe('query');
+    expect(findUnstorableText({ ['x'.repeat(100)]: '\u0000' }, 'query')).toBe('query');
+    expect(findUnstorableText({ ['<script>']: '\u0000' }, 'query')).toBe('query');
   });
 
   it('passes values without NUL, including an escaped backslash-zero', () => {
-    expect(findNul({ a: ['\\u0000', 1, null, true, { b: '\\0' }] }, 'body')).toBeUndefined();
+    expect(
+      findUnstorableText({ a: ['\\u0000', 1, null, true, { b: '\\0' }] }, 'body'),
+    ).toBeUndefined();
   });
 
   it('walks deep values without recursion', () => {
@@ -41,6 +50,6 @@ describe('findNul', () => {
     for (let index = 0; index < 100_000; index++) {
       deep = [deep];
     }
-    expect(findNul(deep, 'body')).toMatch(/^body(\[0\])+$/);
+    expect(findUnstorableText(deep, 'body')).toMatch(/^body(\[0\])+$/);
   });
 });

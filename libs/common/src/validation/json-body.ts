@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../errors/request.errors';
-import { findNul } from './nul-characters';
+import { findUnstorableText } from './unstorable-text';
 
 /**
  * The deepest nesting a body may have. Keyhouse's bodies are at most a few levels deep;
@@ -12,7 +12,8 @@ export const MAX_BODY_DEPTH = 32;
 /**
  * Replaces Fastify's JSON parser with one that refuses, before anything walks the value,
  * bodies nested deeper than MAX_BODY_DEPTH (counted on the text, without recursion) and
- * strings or keys holding NUL, which Postgres cannot store (it would answer with a 500).
+ * strings or keys holding NUL or an unpaired surrogate, which Postgres cannot store as
+ * given (a 500, or a value silently altered).
  * Prototype-poisoning keys stay refused, as by Fastify's own parser.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
@@ -34,8 +35,8 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
         done(error, undefined);
         return;
       }
-      const field = findNul(value, 'body');
-      done(field ? RequestError.nulCharacter(field) : null, value);
+      const field = findUnstorableText(value, 'body');
+      done(field ? RequestError.unstorableText(field) : null, value);
     });
   });
 }
