@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { actorColumns } from './actor';
 import type { AuditEventInput } from './audit-action';
+import { batchDocument } from './audit-batch-document';
 import type { TimedAuditEvent } from './audit-batcher';
 import { AuditEventEntity } from './audit-event.entity';
 
@@ -39,37 +40,44 @@ export class AuditRepository {
   }
 
   /**
-   * Many events in one statement (the quiet, batched ones): one array per column, so the
-   * statement and its plan are the same whatever the batch size.
+   * Many events in one statement (the quiet, batched ones): the batch as one JSON array of
+   * rows, so the statement and its plan are the same whatever the batch size. One JSON
+   * document rather than an array per column: pg encodes each element of an array
+   * parameter in JavaScript, which was about 4% of a token read's CPU under load;
+   * `JSON.stringify` of the whole batch is native.
    */
   async insertTimed(events: readonly TimedAuditEvent[]): Promise<void> {
     if (events.length === 0) {
       return;
     }
-    const rows = events.map(({ event, at }) => ({ at, row: toRow(event) }));
-    const column = <T>(pick: (row: Partial<AuditEventEntity>) => T) =>
-      rows.map(({ row }) => pick(row));
+    const rows = events.map(({ event, at }) => {
+      const row = toRow(event);
+      return {
+        created_at: at,
+        action: row.action,
+        outcome: row.outcome,
+        actor_kind: row.actorKind,
+        actor_client_id: row.actorClientId,
+        actor_name: row.actorName,
+        actor_team: row.actorTeam,
+        team: row.team,
+        user_id: row.userId,
+        provider: row.provider,
+        credential_id: row.credentialId,
+        target_client_id: row.targetClientId,
+        details: row.details ?? {},
+      };
+    });
     await this.events.query(
       `INSERT INTO audit_events (created_at, action, outcome, actor_kind, actor_client_id,
          actor_name, actor_team, team, user_id, provider, credential_id, target_client_id, details)
-       SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::varchar[],
-         $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[],
-         $11::uuid[], $12::uuid[], $13::jsonb[])`,
-      [
-        rows.map(({ at }) => at),
-        column((row) => row.action),
-        column((row) => row.outcome),
-        column((row) => row.actorKind),
-        column((row) => row.actorClientId),
-        column((row) => row.actorName),
-        column((row) => row.actorTeam),
-        column((row) => row.team),
-        column((row) => row.userId),
-        column((row) => row.provider),
-        column((row) => row.credentialId),
-        column((row) => row.targetClientId),
-        column((row) => JSON.stringify(row.details ?? {})),
-      ],
+       SELECT created_at, action, outcome, actor_kind, actor_client_id, actor_name, actor_team,
+         team, user_id, provider, credential_id, target_client_id, coalesce(details, '{}')
+       FROM json_to_recordset($1::json) AS event(created_at timestamptz, action varchar,
+         outcome varchar, actor_kind varchar, actor_client_id uuid, actor_name varchar,
+         actor_team varchar, team varchar, user_id varchar, provider varchar,
+         credential_id uuid, target_client_id uuid, details jsonb)`,
+      [batchDocument(rows)],
     );
   }
 

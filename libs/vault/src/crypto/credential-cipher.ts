@@ -10,7 +10,7 @@ import {
 } from './associated-data';
 import { DataKeyCache } from './data-key-cache';
 import type { Keyring, WrappedDataKey } from './keyring';
-import { open, seal } from './sealed-box';
+import { openWithAad, seal, sealedAad } from './sealed-box';
 
 export const KEYRING = Symbol('KEYRING');
 
@@ -157,8 +157,45 @@ export class CredentialCipher {
     field: SealedField,
     sealed: Buffer | null,
   ): string | null {
-    return sealed === null ? null : open(sealed, dataKey, associatedData(context, field));
+    return sealed === null ? null : openWithAad(sealed, dataKey, aadOf(context, field));
   }
+}
+
+interface BuiltAad {
+  readonly id: string;
+  readonly team: string;
+  readonly userId: string;
+  readonly provider: string;
+  readonly aad: Buffer;
+}
+
+/**
+ * The AAD of each field of each loaded row, built once per row object: the token read opens
+ * the same cached row thousands of times a second, and encoding its context was a tenth of
+ * the open. Held weakly (gone with the row) and checked against the row's current context,
+ * so a row object whose fields were changed gets its AAD built anew, never a stale one.
+ */
+const builtAad = new WeakMap<SealContext, Map<SealedField, BuiltAad>>();
+
+function aadOf(context: SealContext, field: SealedField): Buffer {
+  let fields = builtAad.get(context);
+  const built = fields?.get(field);
+  if (
+    built?.id === context.id &&
+    built.team === context.team &&
+    built.userId === context.userId &&
+    built.provider === context.provider
+  ) {
+    return built.aad;
+  }
+  const aad = sealedAad(associatedData(context, field));
+  if (!fields) {
+    fields = new Map();
+    builtAad.set(context, fields);
+  }
+  const { id, team, userId, provider } = context;
+  fields.set(field, { id, team, userId, provider, aad });
+  return aad;
 }
 
 function wrappedKeyOf(credential: CredentialEntity): { wrapped: WrappedDataKey; context: string } {

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { VaultError, VaultErrorCode } from '../vault.errors';
+import { pooledRandomBytes } from './random-pool';
 
 /** A data key wrapped by a key-encryption key, with the id of the KEK that wrapped it. */
 export interface WrappedDataKey {
@@ -64,7 +65,7 @@ export class LocalKeyring implements Keyring {
   }
 
   private wrapNow(dataKey: Buffer, context: string): WrappedDataKey {
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = pooledRandomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.kek(this.activeKeyId), nonce);
     cipher.setAAD(wrapAad(this.activeKeyId, context));
     const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
