@@ -3,7 +3,9 @@
 // answering a body of the same shape and size (and, for scale, the same route doing one raw
 // `pg` primary-key query). Then the Stream Chat mint (POST /v1/stream-chat/tokens: sign,
 // store, answer) beside a bare Fastify POST answering a body the size of a mint's. Each row
-// says its ratio to its floor and the target; the last row is the gateway's peak RSS.
+// says its ratio to its floor and the target; for scale, a bare Nest route and the
+// gateway's own /health/live show what the frameworks cost before any work. The RSS row is
+// the gateway's peak.
 // Floors and gateway each run as their own process; the load generator is this one.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -111,6 +113,33 @@ export async function tokenReadBenchmark(): Promise<BenchRow[]> {
     );
     await floor.stop();
     floor = undefined;
+    // For scale, not a target: Nest's own pipeline on the same answer.
+    floor = await startFloorServer(
+      database.url,
+      { FLOOR_GET_BODY: JSON.stringify(sameSize(tokenBody)) },
+      'floor-nest-server.ts',
+    );
+    const bareNest = await load(
+      floor.baseUrl,
+      floorIds.map((id) => ({ path: `/bare/${id}` })),
+      {},
+      { pid: floor.pid, database },
+    );
+    rows.push(scaleRow('floor: bare Nest (Fastify adapter) GET, same body', bareNest, bare));
+    await floor.stop();
+    floor = undefined;
+
+    // For scale, not a target: the gateway's cheapest route, through every per-request hook
+    // (request id, logging scope, input guards, security headers, metrics) and Nest's router.
+    const liveness = await load(
+      gateway.baseUrl,
+      [{ path: '/health/live' }],
+      {},
+      { pid: gateway.pid, database },
+    );
+    rows.push(
+      scaleRow('Keyhouse GET /health/live (its per-request stack, no work)', liveness, bare),
+    );
 
     const auditedBefore = await auditedReads(database.url);
     const keyhouse = await load(
@@ -281,6 +310,13 @@ function row(
   };
 }
 
+/** A row for scale, with no target: its share of the bare GET floor. */
+function scaleRow(variant: string, result: LoadResult, bare: LoadResult): BenchRow {
+  const plain = row(variant, result);
+  const share = ((result.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(1);
+  return { ...plain, note: `${plain.note}; ${share}% of the bare GET floor (for scale)` };
+}
+
 /** The figure against its floor, and against the targets. */
 function verdict(result: LoadResult, against: { floor: LoadResult; name: string }): string {
   const ratio = result.requestsPerSecond / against.floor.requestsPerSecond;
@@ -437,11 +473,12 @@ interface FloorServer {
 
 async function startFloorServer(
   databaseUrl: string,
-  bodies: { FLOOR_GET_BODY: string; FLOOR_POST_BODY: string },
+  bodies: { FLOOR_GET_BODY: string; FLOOR_POST_BODY?: string },
+  script = 'floor-server.ts',
 ): Promise<FloorServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(__dirname, 'floor-server.ts')],
+    ['-r', '@swc-node/register', join(__dirname, script)],
     {
       cwd: join(__dirname, '..'),
       env: {

@@ -36,6 +36,10 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     private readonly policy: RefreshPolicy,
   ) {}
 
+  refreshesBeforeRead(credential: CredentialEntity): boolean {
+    return this.needsRefreshBeforeRead(credential);
+  }
+
   async prepareRead(credential: CredentialEntity, actor: AuditActor): Promise<CredentialEntity> {
     if (!this.needsRefreshBeforeRead(credential)) {
       return credential;
@@ -107,9 +111,13 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     throw providerErrors(credential.provider).unavailable('refresh_busy');
   }
 
+  schedulesAfterRead(credential: CredentialEntity): boolean {
+    return credential.refreshAt === null && credential.status === 'active';
+  }
+
   /** A read-driven credential the scheduler let go idle is scheduled again by this read. */
   async afterRead(credential: CredentialEntity): Promise<void> {
-    if (credential.refreshAt !== null || credential.status !== 'active') {
+    if (!this.schedulesAfterRead(credential)) {
       return;
     }
     const provider = this.registry.get(credential.provider);

@@ -21,14 +21,21 @@ export class DataKeyCache {
     context: string,
     unwrap: () => Promise<Buffer>,
   ): Promise<Buffer> {
-    const key = cacheKey(wrapped, context);
-    const cached = this.keys.get(key);
+    const cached = this.held(wrapped, context);
     if (cached) {
       return cached;
     }
     const dataKey = standaloneBuffer(await unwrap());
-    this.keys.set(key, dataKey);
+    this.keys.set(cacheKey(wrapped, context), dataKey);
     return dataKey;
+  }
+
+  /**
+   * The key if it is held (refreshing its place), synchronously: a read whose key is held
+   * awaits nothing for it, and every await on the hot path is a promise or two per request.
+   */
+  held(wrapped: WrappedDataKey, context: string): Buffer | undefined {
+    return this.keys.get(cacheKey(wrapped, context));
   }
 
   /** The key if it is held, without keeping one that is not (nor refreshing its place). */
