@@ -18,11 +18,13 @@ export function pooledRandomBytes(size: number): Buffer {
     throw new RangeError(`pooledRandomBytes serves at most ${POOL_BYTES} bytes`);
   }
   if (offset + size > POOL_BYTES) {
-    // A fresh buffer, not an in-place refill: a copy still in a caller's hands is never
-    // overwritten, and the old pool's spent bytes are left to the collector.
+    // A fresh buffer rather than an in-place refill, so no byte of the old pool is ever
+    // handed out again, whatever happened to the offset.
     pool = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
     offset = 0;
   }
+  // A copy, and the pooled bytes zeroed: what a caller holds is its own, and the pool keeps
+  // no trace of a nonce it handed out.
   const bytes = Buffer.from(pool.subarray(offset, offset + size));
   pool.fill(0, offset, offset + size);
   offset += size;
