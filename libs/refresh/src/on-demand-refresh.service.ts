@@ -36,12 +36,8 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     private readonly policy: RefreshPolicy,
   ) {}
 
-  refreshesBeforeRead(credential: CredentialEntity): boolean {
-    return this.needsRefreshBeforeRead(credential);
-  }
-
   async prepareRead(credential: CredentialEntity, actor: AuditActor): Promise<CredentialEntity> {
-    if (!this.needsRefreshBeforeRead(credential)) {
+    if (!this.refreshesBeforeRead(credential)) {
       return credential;
     }
     const run = await this.refreshOnce(credential, 'read', actor);
@@ -59,7 +55,7 @@ export class OnDemandRefreshService implements OnDemandRefresher {
     return this.refreshOnce(credential, 'admin', actor);
   }
 
-  private needsRefreshBeforeRead(credential: CredentialEntity): boolean {
+  refreshesBeforeRead(credential: CredentialEntity): boolean {
     return (
       credential.status === 'active' &&
       credential.metadata.singleUse !== true &&

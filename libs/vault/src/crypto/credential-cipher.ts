@@ -57,12 +57,6 @@ export class CredentialCipher {
     return this.dataKeys.get(wrapped, context, () => this.keyring.unwrap(wrapped, context));
   }
 
-  /** The data key if a read already unwrapped it, without awaiting (the token read's path). */
-  private heldDataKey(credential: CredentialEntity): Buffer | undefined {
-    const { wrapped, context } = wrappedKeyOf(credential);
-    return this.dataKeys.held(wrapped, context);
-  }
-
   /**
    * The data key, from the cache if a read put it there, else unwrapped and not kept: for a
    * caller that holds it for one piece of work (a refresh opens, then seals, under one key,
@@ -144,7 +138,9 @@ export class CredentialCipher {
     if (credential.encryptedAccessToken === null) {
       return null;
     }
-    const dataKey = this.heldDataKey(credential) ?? (await this.dataKeyOf(credential));
+    // A held key is taken without an await: this is the token read's path.
+    const { wrapped, context } = wrappedKeyOf(credential);
+    const dataKey = this.dataKeys.held(wrapped, context) ?? (await this.dataKeyOf(credential));
     return this.openField(credential, dataKey, 'access_token', credential.encryptedAccessToken);
   }
 

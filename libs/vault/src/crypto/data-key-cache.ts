@@ -21,12 +21,13 @@ export class DataKeyCache {
     context: string,
     unwrap: () => Promise<Buffer>,
   ): Promise<Buffer> {
-    const cached = this.held(wrapped, context);
+    const key = cacheKey(wrapped, context);
+    const cached = this.keys.get(key);
     if (cached) {
       return cached;
     }
     const dataKey = standaloneBuffer(await unwrap());
-    this.keys.set(cacheKey(wrapped, context), dataKey);
+    this.keys.set(key, dataKey);
     return dataKey;
   }
 
