@@ -3,16 +3,16 @@ import { MetricsRegistry } from '@keyhouse/observability';
 import { HeldLease, LeaseKeeper, RefreshExecutor } from '@keyhouse/refresh';
 import { FakeMesh, MESH_REFRESH_PATH } from '@keyhouse/sandbox';
 import { CredentialRevocation } from '@keyhouse/vault';
+import { DataSource } from 'typeorm';
 import {
   createClient,
-  createTestDatabase,
   type GatewayHarness,
   HttpClient,
+  type ProxiedGateway,
   queryDatabase,
-  startGateway,
-  TcpProxy,
+  startProxiedGateway,
+  type TcpProxy,
   type TestDatabase,
-  throughProxy,
   waitFor,
 } from '@keyhouse/testing';
 
@@ -32,6 +32,7 @@ describe('refresh leases under database faults (one process)', () => {
     clientId: MESH.MESH_CLIENT_ID,
     clientSecret: MESH.MESH_CLIENT_SECRET,
   });
+  let proxied: ProxiedGateway;
   let database: TestDatabase;
   let proxy: TcpProxy;
   let gateway: GatewayHarness;
@@ -41,12 +42,7 @@ describe('refresh leases under database faults (one process)', () => {
   let users = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const target = new URL(database.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port));
-    const port = await proxy.start();
-    gateway = await startGateway({
-      database: { ...database, url: throughProxy(database.url, port) },
+    proxied = await startProxiedGateway({
       env: {
         ...MESH,
         MESH_BASE_URL: await mesh.start(),
@@ -55,6 +51,7 @@ describe('refresh leases under database faults (one process)', () => {
         REFRESH_WRITE_MARGIN_MS: '1000',
       },
     });
+    ({ database, proxy, gateway } = proxied);
     const created = await createClient(gateway, { team: 'growth', providers: ['mesh'] });
     client = new HttpClient(gateway.baseUrl, created.apiKey);
     keeper = gateway.app.get(LeaseKeeper);
@@ -67,10 +64,8 @@ describe('refresh leases under database faults (one process)', () => {
   });
 
   afterAll(async () => {
-    await gateway.close();
-    await proxy.stop();
+    await proxied.stop();
     await mesh.stop();
-    await database.drop();
   });
 
   /**
@@ -301,5 +296,26 @@ describe('refresh leases under database faults (one process)', () => {
     expect(await run).toEqual({ outcome: 'refreshed' });
     expect((await row(credential.id)).last_refreshed_at).not.toBeNull();
     expect(mesh.presentations(credential.refreshToken)).toBe(1);
+  });
+
+  it('gives an answer up at once when the database refuses the write for its values', async () => {
+    const credential = await connect();
+    const lease = await claim(credential.id);
+    const retriesBefore = await metric('keyhouse_refresh_write_retries_total');
+    const lostBefore = await metric('keyhouse_refresh_answers_lost_total');
+    const started = performance.now();
+    // A data exception (22P02): the same statement is refused however often it runs.
+    const outcome = await keeper.writeWhileHeld(lease, () =>
+      gateway.app.get(DataSource).query("SELECT 'not a number'::int"),
+    );
+
+    expect(outcome).toBe('answer_lost');
+    // Not held until the lease's end (10 s) in retries that would all be refused.
+    expect(performance.now() - started).toBeLessThan(LEASE_SECONDS * 1_000 - 2_000);
+    expect(await metric('keyhouse_refresh_write_retries_total')).toBe(retriesBefore);
+    expect(await metric('keyhouse_refresh_answers_lost_total')).toBe(lostBefore + 1);
+    expect(gateway.logs.linesContaining('the database refuses what the write holds')).toHaveLength(
+      1,
+    );
   });
 });

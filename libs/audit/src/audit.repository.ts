@@ -1,10 +1,9 @@
-import type { PagePosition } from '@keyhouse/common';
+import { type PagePosition, storableJson } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { actorColumns } from './actor';
 import type { AuditEventInput } from './audit-action';
-import { batchDocument } from './audit-batch-document';
 import type { TimedAuditEvent } from './audit-batcher';
 import { AuditEventEntity } from './audit-event.entity';
 
@@ -44,7 +43,9 @@ export class AuditRepository {
    * rows, so the statement and its plan are the same whatever the batch size. One JSON
    * document rather than an array per column: pg encodes each element of an array
    * parameter in JavaScript, which was about 4% of a token read's CPU under load;
-   * `JSON.stringify` of the whole batch is native.
+   * `JSON.stringify` of the whole batch is native. A failed batch is retried, and every
+   * event behind it waits, so one character Postgres refuses (a NUL in an upstream's words)
+   * must not fail it: storableJson writes such characters as U+FFFD.
    */
   async insertTimed(events: readonly TimedAuditEvent[]): Promise<void> {
     if (events.length === 0) {
@@ -77,7 +78,7 @@ export class AuditRepository {
          outcome varchar, actor_kind varchar, actor_client_id uuid, actor_name varchar,
          actor_team varchar, team varchar, user_id varchar, provider varchar,
          credential_id uuid, target_client_id uuid, details jsonb)`,
-      [batchDocument(rows)],
+      [storableJson(rows)],
     );
   }
 

@@ -1,4 +1,5 @@
 export { isDatabaseUnavailable } from './errors/database-unavailable';
+export { isDataException } from './errors/data-exception';
 export { type FieldError, KeyhouseError, type KeyhouseErrorOptions } from './errors/keyhouse-error';
 export { codeForStatus, type ProblemCode, statusOf } from './errors/problem-code';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
@@ -50,3 +51,5 @@ export { hardenedServerOptions, hardenHttp, type HttpHardeningOptions } from './
 export { API_CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers';
 export { MAX_BODY_DEPTH } from './validation/json-body';
 export { DecimalInteger } from './validation/decimal-integer';
+export { storableJson, storableText } from './validation/storable-json';
+export { findUnstorableText } from './validation/unstorable-text';

@@ -16,8 +16,27 @@ export enum ProviderErrorCode {
   Rejected = 'upstream_rejected',
 }
 
+/**
+ * What may be kept as an upstream code: one plain word that fits `last_error`, so an
+ * upstream's prose, a token it echoes, or a character Postgres refuses never rides in one.
+ */
+const UPSTREAM_CODE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** Whether an upstream's own word (an error type, a status) may be kept as a code. */
+export function isUpstreamCode(word: string | undefined): word is string {
+  return word !== undefined && UPSTREAM_CODE.test(word);
+}
+
+/** `code` if it may be kept, else the classification itself (every one is a plain word). */
+function keptCode(code: string | undefined, reason: ProviderErrorCode): string {
+  return isUpstreamCode(code) ? code : reason;
+}
+
 export interface ProviderErrorDetails {
-  /** A short machine code for `last_error` and metrics (e.g. invalid_grant); never upstream text. */
+  /**
+   * A short machine code for `last_error` and metrics (e.g. invalid_grant); never upstream
+   * text. One that is not a plain word (see isUpstreamCode) is replaced by the reason.
+   */
   readonly upstreamCode?: string;
   readonly retryAfterSeconds?: number;
   readonly cause?: unknown;
@@ -40,7 +59,7 @@ export class ProviderError extends KeyhouseError {
         reason === ProviderErrorCode.Misconfigured ? `${provider}_configuration` : undefined,
     });
     this.problemCode = problemCodeOf(reason);
-    this.upstreamCode = details.upstreamCode ?? reason;
+    this.upstreamCode = keptCode(details.upstreamCode, reason);
   }
 
   /** Worth retrying later without the user (the refresh engine backs off and tries again). */
@@ -82,13 +101,16 @@ export const providerErrors = (provider: string) => ({
         cause,
       },
     ),
-  needsReauth: (upstreamCode: string) =>
-    new ProviderError(
+  needsReauth: (upstreamCode: string) => {
+    // The code is in the answer's words too: only a kept one.
+    const code = keptCode(upstreamCode, ProviderErrorCode.NeedsReauth);
+    return new ProviderError(
       ProviderErrorCode.NeedsReauth,
       provider,
-      `${provider} refused the stored grant (${upstreamCode}); the user must connect again`,
-      { upstreamCode },
-    ),
+      `${provider} refused the stored grant (${code}); the user must connect again`,
+      { upstreamCode: code },
+    );
+  },
   misconfigured: (upstreamCode: string) =>
     new ProviderError(
       ProviderErrorCode.Misconfigured,

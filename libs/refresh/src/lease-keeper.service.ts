@@ -1,3 +1,4 @@
+import { isDataException } from '@keyhouse/common';
 import { KeyhouseConfig } from '@keyhouse/config';
 import { CredentialLeases, type LeasedCredential, type LeaseOutcome } from '@keyhouse/vault';
 import {
@@ -115,8 +116,9 @@ export class LeaseKeeper implements OnModuleInit, BeforeApplicationShutdown, OnA
   /**
    * Writes what follows a presented grant (new tokens, or the upstream's verdict), retrying
    * with backoff for as long as the lease can still be held: a database blip shorter than
-   * the lease loses nothing. 'answer_lost' only when the lease's end (minus the margin) came
-   * first; 'lease_lost' when another process holds the row now.
+   * the lease loses nothing. 'answer_lost' when the lease's end (minus the margin) came
+   * first, or at once when the database refuses the write's values (a data exception);
+   * 'lease_lost' when another process holds the row now.
    */
   async writeWhileHeld(
     lease: HeldLease,
@@ -132,11 +134,16 @@ export class LeaseKeeper implements OnModuleInit, BeforeApplicationShutdown, OnA
         return await withDeadline(write(), left);
       } catch (error) {
         const wait = writeRetryDelayMs(attempt);
-        if (lease.window.writeDeadlineMs(writeMarginMs) - performance.now() <= wait) {
+        // Refused for its values, the write would be refused on every retry: holding the
+        // lease (and a shutdown) until it ends would change nothing.
+        const refused = isDataException(error);
+        if (refused || lease.window.writeDeadlineMs(writeMarginMs) - performance.now() <= wait) {
           this.metrics.answersLost.inc({ provider: lease.provider });
           this.logger.error(
             { err: error, credentialId: lease.id.slice(0, 8), attempts: attempt + 1 },
-            'refresh answer lost: the database stayed away past the lease',
+            refused
+              ? 'refresh answer lost: the database refuses what the write holds'
+              : 'refresh answer lost: the database stayed away past the lease',
           );
           return 'answer_lost';
         }

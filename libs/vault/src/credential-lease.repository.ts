@@ -1,3 +1,4 @@
+import { storableJson } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -159,7 +160,7 @@ export class CredentialLeaseRepository {
         column((row) => row.refreshTokenExpiresInSeconds),
         column((row) => row.refreshTokenExpiresAt),
         column((row) => row.refreshAt),
-        column((row) => JSON.stringify(row.metadata)),
+        column((row) => storableJson(row.metadata)),
       ],
     );
     return new Set(idsOf(written));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditActor, type AuditAction, AuditService } from '@keyhouse/audit';
+import { storableJson } from '@keyhouse/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CredentialEntity, CredentialMetadata, CredentialStatus } from './credential.entity';
@@ -215,7 +216,8 @@ export class CredentialVault {
       refreshTokenExpiresInSeconds: timing.refreshTokenExpiresInSeconds ?? null,
       refreshAt: timing.refreshAt,
       integrationId: input.integrationId ?? null,
-      metadata: JSON.stringify(input.metadata ?? {}),
+      // Metadata may hold an upstream's words (an account's name): see storableJson.
+      metadata: storableJson(input.metadata ?? {}),
       // A token minted for a caller was handed to it: that is its first read. Otherwise the
       // row keeps the read it had (null for a new one).
       lastReadAt: input.action === 'credential.issued' ? timing.obtainedAt : null,

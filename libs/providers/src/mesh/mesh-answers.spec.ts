@@ -122,4 +122,16 @@ describe('Mesh answers', () => {
       reason: ProviderErrorCode.Misconfigured,
     });
   });
+
+  it.each([
+    ['its status word', 'badRequest', 'badRequest'],
+    ['a status word with a NUL', 'bad\u0000Request', 'http_400'],
+    ['a status word longer than last_error holds', `badRequest${'x'.repeat(80)}`, 'http_400'],
+    ['prose for a status', 'token rt_0123 was refused', 'http_400'],
+  ])('keeps as the code of a refused request %s', (_label, status, code) => {
+    expect(failure(() => meshContent(answer(400, { status, message: status })))).toMatchObject({
+      reason: ProviderErrorCode.Rejected,
+      upstreamCode: code,
+    });
+  });
 });

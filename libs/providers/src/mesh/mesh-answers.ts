@@ -1,7 +1,7 @@
 // Every Mesh answer is classified here, and only here (Mesh's published OpenAPI and Link SDK types).
 import { jsonObject, retryAfterSeconds, stringField } from '../http/json-body';
 import type { UpstreamResponse } from '../http/upstream-http.service';
-import { providerErrors, SecondFactorRequired } from '../provider.errors';
+import { isUpstreamCode, providerErrors, SecondFactorRequired } from '../provider.errors';
 
 export const MESH = 'mesh';
 const errors = providerErrors(MESH);
@@ -23,8 +23,10 @@ export function meshContent(response: UpstreamResponse): Record<string, unknown>
     throw errors.needsReauth('refresh_token_rejected');
   }
   if (response.status !== 200) {
+    // The envelope's status word when it is one (badRequest), never its message text.
+    const status = stringField(envelope, 'status');
     throw errors.rejected(
-      stringField(envelope, 'status') ?? `http_${response.status}`,
+      isUpstreamCode(status) ? status : `http_${response.status}`,
       response.status,
     );
   }
@@ -36,8 +38,6 @@ export function meshContent(response: UpstreamResponse): Record<string, unknown>
 }
 
 /** One account's tokens in a refresh answer. */
-/** An upstream word we may record as a code: short, and no room for a token or prose. */
-const UPSTREAM_CODE = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
 
 /** An answer whose envelope must say `ok` (DELETE /account carries no content). */
 export function meshStatusOk(response: UpstreamResponse): void {
@@ -48,9 +48,7 @@ export function meshStatusOk(response: UpstreamResponse): void {
   }
   if (response.status >= 400 && response.status < 500 && ![401, 429].includes(response.status)) {
     // The upstream's own words for it (errorType, else status), never its message text.
-    const code = [stringField(envelope, 'errorType'), status].find(
-      (candidate) => candidate !== undefined && UPSTREAM_CODE.test(candidate),
-    );
+    const code = [stringField(envelope, 'errorType'), status].find(isUpstreamCode);
     throw errors.rejected(code ?? `http_${response.status}`, response.status);
   }
   meshContent(response);

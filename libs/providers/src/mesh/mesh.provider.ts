@@ -1,4 +1,4 @@
-import { EXTERNAL_ID_PATTERN } from '@keyhouse/common';
+import { EXTERNAL_ID_PATTERN, findUnstorableText } from '@keyhouse/common';
 import type { Integration } from '@keyhouse/integrations';
 import { type CredentialEntity, isPendingAccountKey, type TokenSecrets } from '@keyhouse/vault';
 import { Injectable } from '@nestjs/common';
@@ -161,7 +161,13 @@ export class MeshProvider implements TokenProvider {
   ): AccountsDiscovered {
     const accounts = answer.accounts.map((entry): DiscoveredAccount => {
       const accountId = entry.accountId;
-      if (!accountId || accountId.length > 256 || !EXTERNAL_ID_PATTERN.test(accountId)) {
+      if (
+        !accountId ||
+        accountId.length > 256 ||
+        !EXTERNAL_ID_PATTERN.test(accountId) ||
+        // Stored altered (U+FFFD), the id would no longer match the answers that name it.
+        findUnstorableText(accountId, 'accountId') !== undefined
+      ) {
         throw errors.malformed('delayed-auth answer (an account without a usable accountId)');
       }
       return {
