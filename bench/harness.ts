@@ -243,16 +243,31 @@ export async function storeMeshCredentials(
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** User + system CPU time of a process in ms (Linux /proc), or undefined elsewhere. */
-export function cpuTimeMs(pid: number): number | undefined {
+/** CPU time of a process in ms (Linux /proc), in user space and in the kernel. */
+export interface CpuTimes {
+  readonly userMs: number;
+  readonly systemMs: number;
+}
+
+/** User and system CPU time of a process (Linux /proc), or undefined elsewhere. */
+export function cpuTimesMs(pid: number): CpuTimes | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces): utime is the 12th, stime the 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS_PER_SECOND;
+    return {
+      userMs: (Number(fields[11]) * 1_000) / CLOCK_TICKS_PER_SECOND,
+      systemMs: (Number(fields[12]) * 1_000) / CLOCK_TICKS_PER_SECOND,
+    };
   } catch {
     return undefined;
   }
+}
+
+/** User + system CPU time of a process in ms (Linux /proc), or undefined elsewhere. */
+export function cpuTimeMs(pid: number): number | undefined {
+  const times = cpuTimesMs(pid);
+  return times && times.userMs + times.systemMs;
 }
 
 export async function waitFor(

@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createClient,
-  createTestDatabase,
   freePort,
   type GatewayHarness,
   HttpClient,
   type HttpResult,
   PostgresProcess,
+  type ProxiedGateway,
   seedCredential,
   startGateway,
-  TcpProxy,
-  type TestDatabase,
-  throughProxy,
+  startProxiedGateway,
+  type TcpProxy,
   waitFor,
 } from '@keyhouse/testing';
 
@@ -96,20 +95,14 @@ async function expectRecovered(gateway: { http: HttpClient }, read: () => Promis
 }
 
 describe('a database that refuses or stalls connections', () => {
+  let proxied: ProxiedGateway;
   let gateway: GatewayHarness;
-  let database: TestDatabase;
   let proxy: TcpProxy;
   let readToken: () => Promise<HttpResult>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const target = new URL(database.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port));
-    const proxyPort = await proxy.start();
-    gateway = await startGateway({
-      database: { ...database, url: throughProxy(database.url, proxyPort) },
-      env: OUTAGE_ENV,
-    });
+    proxied = await startProxiedGateway({ env: OUTAGE_ENV });
+    ({ gateway, proxy } = proxied);
     const client = await createClient(gateway, { team: 'ops', scopes: ['tokens:read'] });
     const credential = await seedCredential(gateway, { team: 'ops' });
     const http = new HttpClient(gateway.baseUrl, client.apiKey);
@@ -119,11 +112,7 @@ describe('a database that refuses or stalls connections', () => {
 
   afterEach(() => proxy.restore());
 
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.stop();
-    await database.drop();
-  });
+  afterAll(() => proxied.stop());
 
   it('answers 503 at once while connections are refused, and recovers without a restart', async () => {
     const since = Date.now();
