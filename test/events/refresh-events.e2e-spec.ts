@@ -5,6 +5,7 @@ import {
   type GatewayHarness,
   HttpClient,
   queryDatabase,
+  refreshingMeshEnv,
   startGateway,
   type TestDatabase,
   waitFor,
@@ -68,17 +69,10 @@ describe('events from refreshes', () => {
     database = await createTestDatabase();
     gateway = await startGateway({
       database,
-      env: {
-        ...MESH,
-        MESH_BASE_URL: await mesh.start(),
-        REFRESH_ENABLED: 'true',
-        REFRESH_INTERVAL_MS: '100',
-        REFRESH_MIN_LEAD_SECONDS: '10',
-        REFRESH_RETRY_BASE_MS: '50',
-        UPSTREAM_TIMEOUT_MS: '400',
+      env: await refreshingMeshEnv(mesh, {
         WEBHOOK_CONCURRENCY: '2',
         WEBHOOK_TIMEOUT_MS: '10000',
-      },
+      }),
     });
     const created = await createClient(gateway, {
       team: 'growth',

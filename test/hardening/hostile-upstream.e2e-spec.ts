@@ -5,6 +5,7 @@ import {
   type GatewayHarness,
   HttpClient,
   queryDatabase,
+  refreshingMeshEnv,
   startGateway,
   waitFor,
 } from '@keyhouse/testing';
@@ -59,15 +60,7 @@ describe("hostile words in an upstream's answers", () => {
 
   beforeAll(async () => {
     gateway = await startGateway({
-      env: {
-        ...MESH,
-        MESH_BASE_URL: await mesh.start(),
-        REFRESH_ENABLED: 'true',
-        REFRESH_INTERVAL_MS: '100',
-        REFRESH_MIN_LEAD_SECONDS: '10',
-        REFRESH_RETRY_BASE_MS: '200',
-        UPSTREAM_TIMEOUT_MS: '400',
-      },
+      env: await refreshingMeshEnv(mesh, { REFRESH_RETRY_BASE_MS: '200' }),
     });
     const created = await createClient(gateway, { team: 'growth', providers: ['mesh'] });
     secrets.add(created.apiKey).add(gateway.adminKey);

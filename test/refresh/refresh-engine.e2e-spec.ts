@@ -6,6 +6,7 @@ import {
   type GatewayHarness,
   HttpClient,
   queryDatabase,
+  refreshingMeshEnv,
   startGateway,
   type TestDatabase,
   waitFor,
@@ -57,15 +58,7 @@ describe('refresh engine (one process, fake Mesh)', () => {
     database = await createTestDatabase();
     gateway = await startGateway({
       database,
-      env: {
-        ...MESH,
-        MESH_BASE_URL: await mesh.start(),
-        REFRESH_ENABLED: 'true',
-        REFRESH_INTERVAL_MS: '100',
-        REFRESH_MIN_LEAD_SECONDS: '10',
-        REFRESH_RETRY_BASE_MS: '50',
-        UPSTREAM_TIMEOUT_MS: '400',
-      },
+      env: await refreshingMeshEnv(mesh),
     });
     const created = await createClient(gateway, { team: 'growth', providers: ['mesh'] });
     secrets.add(created.apiKey).add(gateway.adminKey);

@@ -36,3 +36,4 @@ export { type Exposure, expectNoSecretsExposed } from './secrets';
 export { type CliResult, runCli, startCli } from './cli-process';
 export { type ReceivedDelivery, type ReceiverMode, WebhookReceiver } from './webhook-receiver';
 export { providerCalls } from './provider-calls';
+export { refreshingMeshEnv } from './refreshing-mesh-env';
