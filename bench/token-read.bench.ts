@@ -355,21 +355,21 @@ async function load(
   const transactionsAfter = await transactionCount(server.database.url);
   const ok = result['2xx'];
   const sorted = Float64Array.from(latencies).sort();
-  const kernelMs =
-    cpuBefore === undefined || cpuAfter === undefined
-      ? undefined
-      : cpuAfter.systemMs - cpuBefore.systemMs;
-  const cpuMs =
-    cpuBefore === undefined || cpuAfter === undefined || kernelMs === undefined
-      ? undefined
-      : cpuAfter.userMs - cpuBefore.userMs + kernelMs;
+  const spent =
+    cpuBefore && cpuAfter
+      ? {
+          userMs: cpuAfter.userMs - cpuBefore.userMs,
+          systemMs: cpuAfter.systemMs - cpuBefore.systemMs,
+        }
+      : undefined;
+  const cpuMs = spent && spent.userMs + spent.systemMs;
   return {
     requestsPerSecond: ok / result.duration,
     served: ok + warmUp.result['2xx'],
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     cpuMsPerRequest: cpuMs === undefined ? undefined : cpuMs / ok,
-    kernelMsPerRequest: kernelMs === undefined ? undefined : kernelMs / ok,
+    kernelMsPerRequest: spent && spent.systemMs / ok,
     coreShare: cpuMs === undefined ? undefined : cpuMs / (result.duration * 1_000),
     // Minus the one transaction of the second counter read itself.
     transactionsPerRequest: (transactionsAfter - transactionsBefore - 1) / ok,

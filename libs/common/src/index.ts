@@ -51,5 +51,5 @@ export { hardenedServerOptions, hardenHttp, type HttpHardeningOptions } from './
 export { API_CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers';
 export { MAX_BODY_DEPTH } from './validation/json-body';
 export { DecimalInteger } from './validation/decimal-integer';
-export { storableJson, storableText } from './validation/storable-json';
+export { storableJson } from './validation/storable-json';
 export { findUnstorableText } from './validation/unstorable-text';

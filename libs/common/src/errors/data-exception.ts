@@ -1,3 +1,8 @@
+import { errorChain } from './error-chain';
+
+/** SQLSTATE class 22. */
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
+
 /**
  * True when Postgres refused a statement for the values it carries (SQLSTATE class 22, data
  * exception: a value too long for its column, a NUL, text that is not valid for its type).
@@ -5,15 +10,10 @@
  * retries until a deadline should stop at once.
  */
 export function isDataException(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    if (typeof current !== 'object') {
-      return false;
-    }
-    const candidate = current as { code?: unknown; driverError?: unknown; cause?: unknown };
-    if (typeof candidate.code === 'string' && /^22[0-9A-Z]{3}$/.test(candidate.code)) {
+  for (const candidate of errorChain(error)) {
+    if (typeof candidate.code === 'string' && DATA_EXCEPTION.test(candidate.code)) {
       return true;
     }
-    current = candidate.driverError ?? candidate.cause;
   }
   return false;
 }

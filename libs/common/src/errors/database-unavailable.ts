@@ -1,3 +1,5 @@
+import { errorChain } from './error-chain';
+
 /**
  * Postgres SQLSTATEs and driver errors that mean "the database cannot serve right now": down,
  * restarting, out of connections, or too slow (a statement or lock wait cut short by
@@ -34,16 +36,7 @@ const UNAVAILABLE_MESSAGES = [
  * caller gets 503 `unavailable` (retry later) rather than a 500 (a bug).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    if (typeof current !== 'object') {
-      return false;
-    }
-    const candidate = current as {
-      code?: unknown;
-      message?: unknown;
-      driverError?: unknown;
-      cause?: unknown;
-    };
+  for (const candidate of errorChain(error)) {
     const code = typeof candidate.code === 'string' ? candidate.code : '';
     if (
       UNAVAILABLE_SQLSTATES.has(code) ||
@@ -56,7 +49,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (UNAVAILABLE_MESSAGES.some((fragment) => message.includes(fragment))) {
       return true;
     }
-    current = candidate.driverError ?? candidate.cause;
   }
   return false;
 }
